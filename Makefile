@@ -1,0 +1,51 @@
+# Two commands matter: `make run` and `make test`. Everything installs itself into .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+REQS := requirements/base.txt requirements/test.txt requirements/constraints.txt
+
+.PHONY: install run test lint check-deploy migrate seed benchmark vendor-govuk-frontend clean
+
+$(STAMP): $(REQS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt -c requirements/constraints.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@scripts/run-local.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+check-deploy: install
+	ENVIRONMENT=production \
+	SECRET_KEY="throwaway-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=bootcamp.example.org \
+	DATABASE_URL=postgres://bootcamp:throwaway@127.0.0.1:5432/bootcamp \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+benchmark: install
+	$(PY) benchmarks/run.py
+
+vendor-govuk-frontend:
+	scripts/vendor-govuk-frontend.sh
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,28 @@
+from django.urls import NoReverseMatch, reverse
+
+from .permissions import Role, has_role
+
+# (label, url name, roles that see it). Apps add their sections here as they grow.
+NAVIGATION = [
+    ("Home", "home", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
+    ("Cohorts", "cohorts:cohort_list", (Role.STAFF,)),
+    ("People", "accounts:people_list", (Role.STAFF,)),
+    ("Organisations", "cohorts:organisation_list", (Role.STAFF,)),
+]
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation_items": []}
+    items = []
+    for label, url_name, roles in NAVIGATION:
+        if not any(has_role(user, role) for role in roles):
+            continue
+        try:
+            href = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == href or (href != "/" and request.path.startswith(href))
+        items.append({"text": label, "href": href, "current": current})
+    return {"navigation_items": items}

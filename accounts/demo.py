@@ -1,0 +1,58 @@
+"""Demo people for `seed_demo`. Each app keeps its own demo module; the command runs them in order."""
+
+from cohorts.models import Organisation
+
+from .models import User
+
+DEMO_PASSWORD = "bootcamp-demo"
+
+STAFF = [
+    ("staff@example.org", "Priya Shah", "Programme manager", "London Office of Technology and Innovation"),
+    ("staff2@example.org", "Tom Okafor", "Programme officer", "ONS Data Science Campus"),
+]
+MENTORS = [
+    ("mentor@example.org", "Dr Hannah Reid", "Senior data scientist", "ONS Data Science Campus"),
+    ("mentor2@example.org", "Samir Patel", "Data scientist", "ONS Data Science Campus"),
+    ("mentor3@example.org", "Chloe Evans", "Principal data scientist", "ONS Data Science Campus"),
+]
+# 15 pilot officers from different boroughs and the GLA; officer@ and officer2@ are the demo sign-ins.
+OFFICERS = [
+    ("officer@example.org", "Amara Johnson", "Housing data analyst", "Camden"),
+    ("officer2@example.org", "Daniel Kowalski", "Performance officer", "Lewisham"),
+    ("officer3@example.org", "Fatima Begum", "Insight analyst", "Tower Hamlets"),
+    ("officer4@example.org", "George Mensah", "Revenues and benefits analyst", "Croydon"),
+    ("officer5@example.org", "Harriet Cole", "Data officer", "Barnet"),
+    ("officer6@example.org", "Imran Hussain", "Business intelligence analyst", "Newham"),
+    ("officer7@example.org", "Julia Novak", "Policy analyst", "Greater London Authority"),
+    ("officer8@example.org", "Kwame Asante", "Children's services analyst", "Hackney"),
+    ("officer9@example.org", "Laura Byrne", "Adult social care analyst", "Islington"),
+    ("officer10@example.org", "Mohammed Ali", "Data engineer", "Brent"),
+    ("officer11@example.org", "Nadia Rahman", "Research officer", "Southwark"),
+    ("officer12@example.org", "Oliver Grant", "Public health analyst", "Lambeth"),
+    ("officer13@example.org", "Ruth Adeyemi", "Council tax analyst", "Enfield"),
+    ("officer14@example.org", "Sean Murphy", "Homelessness data lead", "Waltham Forest"),
+    ("officer15@example.org", "Yasmin Clarke", "Digital officer", "Westminster"),
+]
+
+
+def _person(email: str, name: str, title: str, organisation: str, **roles) -> User:
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "full_name": name,
+            "job_title": title,
+            "organisation": Organisation.objects.get(name=organisation),
+            **roles,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def seed() -> dict:
+    staff = [_person(*row, is_programme_staff=True) for row in STAFF]
+    mentors = [_person(*row, is_mentor=True) for row in MENTORS]
+    officers = [_person(*row, is_officer=True) for row in OFFICERS]
+    return {"staff": staff, "mentors": mentors, "officers": officers}

@@ -1,0 +1,89 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def officers(self) -> "UserQuerySet":
+        return self.filter(is_officer=True)
+
+    def mentors(self) -> "UserQuerySet":
+        return self.filter(is_mentor=True)
+
+    def programme_staff(self) -> "UserQuerySet":
+        return self.filter(is_programme_staff=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, is_programme_staff=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> "User":
+        # Email addresses are case-insensitive for people; sign-in should be too.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in by email. Roles are flags because one person may hold several."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "cohorts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    is_programme_staff = models.BooleanField("programme staff", default=False)
+    is_mentor = models.BooleanField("mentor", default=False)
+    is_officer = models.BooleanField("officer", default=False)
+    # is_staff is Django admin access only (superusers); programme staff work in the app itself.
+    is_staff = models.BooleanField("Django admin access", default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            # Officers and mentors work for an organisation; it decides what they see and report.
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | (Q(is_officer=False) & Q(is_mentor=False)),
+                name="officers_and_mentors_have_an_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def role_names(self) -> list[str]:
+        names = []
+        if self.is_programme_staff:
+            names.append("Programme staff")
+        if self.is_mentor:
+            names.append("Mentor")
+        if self.is_officer:
+            names.append("Officer")
+        return names

@@ -1,0 +1,78 @@
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from cohorts.models import Organisation
+from notifications.services import absolute_url, message_queue
+
+from .models import User
+
+
+def password_set_url(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    full_name: str,
+    organisation: Organisation | None,
+    job_title: str = "",
+    is_programme_staff: bool = False,
+    is_mentor: bool = False,
+    is_officer: bool = False,
+    created_by: User | None = None,
+    send_welcome: bool = True,
+) -> User:
+    """Adds a person with no usable password; the welcome email carries a link to set one."""
+    user = User(
+        email=User.objects.normalize_email(email).lower(),
+        full_name=full_name,
+        organisation=organisation,
+        job_title=job_title,
+        is_programme_staff=is_programme_staff,
+        is_mentor=is_mentor,
+        is_officer=is_officer,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    if send_welcome:
+        message_queue(
+            recipient=user,
+            to_email=user.email,
+            kind="welcome",
+            dedup_key=f"welcome:{user.pk}",
+            template="welcome",
+            context={"user": user, "set_password_url": password_set_url(user), "added_by": created_by},
+        )
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    full_name: str,
+    organisation: Organisation | None,
+    job_title: str,
+    is_programme_staff: bool,
+    is_mentor: bool,
+    is_officer: bool,
+    is_active: bool,
+) -> User:
+    user.full_name = full_name
+    user.organisation = organisation
+    user.job_title = job_title
+    user.is_programme_staff = is_programme_staff
+    user.is_mentor = is_mentor
+    user.is_officer = is_officer
+    user.is_active = is_active
+    user.full_clean()
+    user.save()
+    return user

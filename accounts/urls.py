@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.sign_in, name="login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("password-change/", views.password_change, name="password_change"),
+    path("password-change/done/", views.password_change_done, name="password_change_done"),
+    path("people/", views.people_list, name="people_list"),
+    path("people/add/", views.person_add, name="person_add"),
+    path("people/<int:pk>/", views.person_edit, name="person_edit"),
+]

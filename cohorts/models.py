@@ -1,0 +1,227 @@
+from datetime import time
+
+from django.db import models
+
+
+class Organisation(models.Model):
+    """A council, the GLA, or a partner body such as the ONS Data Science Campus."""
+
+    class Kind(models.TextChoices):
+        BOROUGH = "borough", "London borough"
+        CITY = "city", "City of London"
+        REGIONAL = "regional", "Greater London Authority"
+        PARTNER = "partner", "Partner organisation"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    # ONS Government Statistical Service code; partners have none.
+    gss_code = models.CharField("GSS code", max_length=9, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_london_authority(self) -> bool:
+        return self.kind != self.Kind.PARTNER
+
+
+class Cohort(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RECRUITING = "recruiting", "Recruiting"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    start_date = models.DateField()
+    training_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    weeks = models.PositiveSmallIntegerField(default=12)
+    capacity = models.PositiveSmallIntegerField(default=15)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Training days run 10:00 to 16:00 London time unless a session says otherwise.
+    day_starts = models.TimeField(default=time(10, 0))
+    day_ends = models.TimeField(default=time(16, 0))
+    default_location = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weeks__gte=1, weeks__lte=52), name="cohort_weeks_1_to_52"),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="cohort_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationPlaces(models.Model):
+    """An optional cap on places for one organisation in one cohort."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="organisation_places")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    places = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "organisation"], name="one_place_cap_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.places} places in {self.cohort}"
+
+
+class Stream(models.Model):
+    """A part of a cohort's weeks, such as an 8-week foundations stream."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="streams")
+    name = models.CharField(max_length=100)
+    first_week = models.PositiveSmallIntegerField()
+    last_week = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["first_week", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="stream_name_unique_in_cohort"),
+            models.CheckConstraint(
+                condition=models.Q(first_week__lte=models.F("last_week")), name="stream_weeks_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (weeks {self.first_week} to {self.last_week})"
+
+    def covers(self, week_number: int) -> bool:
+        return self.first_week <= week_number <= self.last_week
+
+
+class CurriculumTemplate(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CurriculumTopic(models.Model):
+    template = models.ForeignKey(CurriculumTemplate, on_delete=models.CASCADE, related_name="topics")
+    week_number = models.PositiveSmallIntegerField()
+    topic = models.CharField(max_length=200)
+    materials = models.TextField(blank=True, help_text="One link per line")
+
+    class Meta:
+        ordering = ["week_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "week_number"], name="one_topic_per_week_in_template")
+        ]
+
+    def __str__(self) -> str:
+        return f"Week {self.week_number}: {self.topic}"
+
+
+class TrainingSession(models.Model):
+    """One training day of a cohort. Times are stored in UTC and shown in Europe/London."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    week_number = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    topic = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    online_link = models.URLField(blank=True)
+    materials = models.TextField(blank=True, help_text="One link per line")
+    # Set when the usual training day was a bank holiday and the session moved to the next working day.
+    moved_from = models.DateField(null=True, blank=True)
+    moved_reason = models.CharField(max_length=200, blank=True)
+    is_cancelled = models.BooleanField(default=False)
+    sequence = models.PositiveIntegerField(default=0, help_text="Calendar SEQUENCE, raised on every change")
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "week_number"], name="one_session_per_cohort_week"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} week {self.week_number}"
+
+    @property
+    def materials_links(self) -> list[str]:
+        return [line.strip() for line in self.materials.splitlines() if line.strip()]
+
+
+class Enrolment(models.Model):
+    """An officer's application to a cohort and everything that follows from it. Its status is stored
+    once, here; EnrolmentEvent keeps the history of who changed it and when."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        MANAGER_APPROVED = "manager_approved", "Manager approved"
+        SELECTED = "selected", "Selected"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed"
+
+    class ManagerDecision(models.TextChoices):
+        PENDING = "pending", "Waiting for manager"
+        APPROVED = "approved", "Manager approved"
+        DECLINED = "declined", "Manager declined"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
+    officer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="enrolments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="enrolments")
+    stream = models.ForeignKey(Stream, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrolments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED, db_index=True)
+    job_title = models.CharField(max_length=150, blank=True)
+    motivation = models.TextField(blank=True)
+    prior_experience = models.TextField(blank=True)
+    proposed_problem = models.TextField("proposed data-matching problem", blank=True)
+    line_manager_name = models.CharField(max_length=150, blank=True)
+    line_manager_email = models.EmailField(blank=True)
+    manager_decision = models.CharField(max_length=20, choices=ManagerDecision.choices, default=ManagerDecision.PENDING)
+    manager_decided_at = models.DateTimeField(null=True, blank=True)
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "officer__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "officer"], name="one_enrolment_per_officer_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} in {self.cohort} ({self.get_status_display()})"
+
+
+class EnrolmentEvent(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.from_status or 'new'} to {self.to_status}"

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+from . import views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("accounts/", include("accounts.urls")),
+    path("cohorts/", include("cohorts.urls")),
+    path("projects/", include("projects.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "lotibootcamp.views.error_403"
+handler404 = "lotibootcamp.views.error_404"
+handler500 = "lotibootcamp.views.error_500"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the web server, one Celery worker and one Celery beat together; Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv
+mkdir -p var
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping web, worker and beat..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+"$VENV/bin/celery" -A lotibootcamp worker --loglevel INFO --concurrency 2 --hostname "worker@%h" &
+pids+=($!)
+"$VENV/bin/celery" -A lotibootcamp beat --loglevel INFO --schedule var/celerybeat-schedule &
+pids+=($!)
+"$VENV/bin/python" manage.py runserver 127.0.0.1:8000 --noreload &
+pids+=($!)
+
+cat <<MSG
+
+  LOTI Data Science Bootcamp is running at http://127.0.0.1:8000
+  Demo sign-ins (password: bootcamp-demo):
+    staff@example.org     programme staff
+    mentor@example.org    mentor
+    officer@example.org   officer (Camden)
+    officer2@example.org  officer (Lewisham)
+  Emails are printed by the worker. Press Ctrl-C to stop.
+
+MSG
+# Stop everything as soon as any one of the three exits.
+wait -n "${pids[@]}"

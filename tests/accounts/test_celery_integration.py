@@ -1,0 +1,35 @@
+"""A real Celery worker, consuming from Redis, delivers the welcome email that staff trigger."""
+
+import time
+
+import pytest
+from django.core import mail
+
+from accounts.services import user_create
+from notifications.models import Message
+from tests.factories import StaffFactory, borough
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_welcome_email_is_delivered_by_a_real_worker_after_commit(celery_worker):
+    user = user_create(
+        email="welcome@example.org",
+        full_name="Wendy Welcome",
+        organisation=borough("Sutton"),
+        is_officer=True,
+        created_by=StaffFactory(),
+    )
+    assert wait_for(lambda: Message.objects.get(recipient=user).status == Message.Status.SENT)
+    assert [email.to for email in mail.outbox] == [["welcome@example.org"]]
+    assert mail.outbox[0].subject == "Your LOTI Data Science Bootcamp account"
+    assert "/accounts/reset/" in mail.outbox[0].body

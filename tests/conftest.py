@@ -1,0 +1,131 @@
+"""Shared fixtures. With REQUIRE_SERVICES=1 or REQUIRE_BROWSER=1 (as in CI), a test that cannot reach
+PostgreSQL, Redis, a Celery worker or Chromium fails instead of skipping, and any skip fails the run."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+# Playwright's sync API runs an event loop in this thread; Django must still serve live_server here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+def unavailable(reason: str, *, required: bool) -> None:
+    if required:
+        pytest.fail(f"{reason} (required in this run)", pytrace=False)
+    pytest.skip(reason)
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if (REQUIRE_SERVICES or REQUIRE_BROWSER) and _skipped:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(f"{len(_skipped)} test(s) skipped where nothing may skip: failing the run", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def postgres(db):
+    """The test needs PostgreSQL itself (exclusion constraints, row locks, real concurrency)."""
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL: set DATABASE_URL", required=REQUIRE_SERVICES)
+    return connection
+
+
+@pytest.fixture
+def redis_url():
+    url = settings.REDIS_URL
+    if not url:
+        unavailable("needs Redis: set REDIS_URL", required=REQUIRE_SERVICES)
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis at {url} is unreachable: {exc}", required=REQUIRE_SERVICES)
+    return url
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db):
+    """A real Celery worker, consuming from Redis in a thread of this process."""
+    from celery.contrib.testing.worker import start_worker
+
+    from lotibootcamp.celery import app
+
+    queue = f"test-{os.getpid()}"
+    app.conf.task_default_queue = queue
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING") as worker:
+            yield worker
+    finally:
+        app.conf.task_default_queue = "celery"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        unavailable(f"Chromium not found at {CHROMIUM}", required=REQUIRE_BROWSER)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+def assert_accessible(page, name: str | None = None) -> None:
+    """Runs axe with the WCAG 2.2 AA tags; any violation fails the test. Saves a screenshot too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    if name:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    violations = results.response["violations"]
+    assert violations == [], results.generate_report()
+    csp_errors = [text for text in page.console_errors if "Content Security Policy" in text]
+    assert csp_errors == []
+
+
+def sign_in(page, email: str, password: str = "bootcamp-demo") -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from cohorts.models import Cohort, Enrolment
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (User.objects.count(), Cohort.objects.count(), Enrolment.objects.count())
+
+
+def test_seed_demo_builds_the_pilot_and_is_idempotent():
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    call_command("seed_demo", verbosity=0)
+    assert counts() == first
+    pilot = Cohort.objects.get(slug="pilot")
+    selected = Enrolment.objects.filter(cohort=pilot, status=Enrolment.Status.SELECTED).select_related("organisation")
+    assert selected.count() == 15
+    organisations = {enrolment.organisation.name for enrolment in selected}
+    assert len(organisations) == 15
+    assert "Greater London Authority" in organisations
+    assert User.objects.filter(is_mentor=True, organisation__name="ONS Data Science Campus").count() == 3
+    assert User.objects.filter(is_programme_staff=True).count() == 2
+    one = User.objects.get(email="officer@example.org")
+    two = User.objects.get(email="officer2@example.org")
+    assert one.organisation != two.organisation
+    for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "officer2@example.org"):
+        assert User.objects.get(email=email).check_password("bootcamp-demo")
+
+
+def test_seed_demo_refuses_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="refuses to run under production"):
+        call_command("seed_demo", verbosity=0)
+    assert counts()[0] == 0
