@@ -49,6 +49,41 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def load_reference_data() -> None:
+    """Re-runs every data migration (RunPython) of our apps, in migration order.
+
+    Transactional tests (live server, real worker, threads) end with a flush that empties every
+    table, including the reference data the migrations loaded (the London authorities, curriculum
+    and milestone templates). Our data migrations are idempotent by convention, so running them
+    again restores that data before each transactional test.
+    """
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    ours = {"accounts", "cohorts", "projects", "mentoring", "notifications"}
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        if leaf[0] in ours:
+            plan.extend(key for key in loader.graph.forwards_plan(leaf) if key not in plan)
+    for key in plan:
+        if key[0] not in ours:
+            continue
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    load_reference_data()
+
+
 @pytest.fixture
 def postgres(db):
     """The test needs PostgreSQL itself (exclusion constraints, row locks, real concurrency)."""

@@ -9,7 +9,7 @@ from accounts.services import user_create
 from notifications.models import Message
 from tests.factories import StaffFactory, borough
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def wait_for(predicate, timeout: float = 20.0) -> bool:
