@@ -62,6 +62,9 @@ def milestone_template_save(
         milestone_plan_customise(cohort=cohort)
         last = MilestoneTemplate.objects.filter(cohort=cohort).order_by("-order").first()
         template = MilestoneTemplate(cohort=cohort, order=(last.order + 1) if last else 1)
+    elif template.cohort_id is None:  # the first change to a cohort's plan copies the default plan
+        milestone_plan_customise(cohort=cohort)
+        template = MilestoneTemplate.objects.get(cohort=cohort, order=template.order, title=template.title)
     elif template.cohort_id != cohort.pk:
         raise PermissionDenied
     template.title = title
