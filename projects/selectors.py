@@ -110,10 +110,14 @@ class ProjectSummary:
 
     @property
     def status_history(self) -> list[dict]:
-        """Every log in week order, marking where the project's status changed."""
-        history, previous = [], None
+        """The project's status week by week (its latest log in each week), keeping only the changes."""
+        by_week: dict[int, ProgressLog] = {}
         for log in self.logs:
-            history.append({"log": log, "changed": previous is not None and log.rag_status != previous})
+            by_week[log.week_number] = log
+        history, previous = [], None
+        for week, log in sorted(by_week.items()):
+            if log.rag_status != previous:
+                history.append({"week": week, "status": log.rag_status, "first": previous is None})
             previous = log.rag_status
         return history
 

@@ -33,9 +33,10 @@ def test_summary_status_is_the_latest_logs_and_history_marks_changes():
     ProgressLogFactory(project=project, week_number=1, rag_status="green")
     ProgressLogFactory(project=project, week_number=2, rag_status="red", blockers="No data yet")
     ProgressLogFactory(project=project, week_number=3, rag_status="amber")
+    ProgressLogFactory(project=project, week_number=4, rag_status="amber")
     summary = selectors.project_summary(project)
     assert summary.status == "amber"
-    assert [(e["log"].week_number, e["changed"]) for e in summary.status_history] == [(1, False), (2, True), (3, True)]
+    assert [(e["week"], e["status"]) for e in summary.status_history] == [(1, "green"), (2, "red"), (3, "amber")]
     assert summary.open_blockers == []  # week 3 said nothing was in the way any more
 
 
