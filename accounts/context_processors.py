@@ -8,6 +8,10 @@ NAVIGATION = [
     ("Cohorts", "cohorts:cohort_list", (Role.STAFF,)),
     ("People", "accounts:people_list", (Role.STAFF,)),
     ("Organisations", "cohorts:organisation_list", (Role.STAFF,)),
+    ("Projects", "projects:cohort_index", (Role.STAFF,)),
+    ("My project", "projects:my_project", (Role.OFFICER,)),
+    ("Mentees’ projects", "projects:mentee_projects", (Role.MENTOR,)),
+    ("Showcase", "projects:showcase", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
 ]
 
 

@@ -123,12 +123,20 @@ def celery_worker(redis_url, transactional_db):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         unavailable(f"Chromium not found at {CHROMIUM}", required=REQUIRE_BROWSER)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = {conn.alias: getattr(conn, "_test_serialized_contents", None) for conn in connections.all()}
     with sync_playwright() as playwright:
+        # Playwright's event loop gives this thread a new asgiref context and so new Django connection
+        # objects, which lack the data serialized at test-database creation; without it serialized_rollback
+        # restores nothing and every browser test after the first finds the migrated rows gone.
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()

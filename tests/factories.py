@@ -101,3 +101,67 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     job_title = "Data analyst"
     line_manager_name = "Morgan Manager"
     line_manager_email = factory.Sequence(lambda n: f"manager{n}@example.org")
+
+
+# --- projects ---
+class RunningCohortFactory(CohortFactory):
+    """A cohort in its fourth week (week 1 began on the Monday three weeks ago)."""
+
+    start_date = factory.LazyFunction(
+        lambda: timezone.localdate() - timedelta(days=timezone.localdate().weekday()) - timedelta(weeks=3)
+    )
+    training_weekday = Cohort.Weekday.MONDAY
+    status = Cohort.Status.RUNNING
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """Built through projects.services.project_create, so IG checks and milestones exist. Pass
+    `officers=[...]` (selected on the cohort) or get one new selected officer."""
+
+    class Meta:
+        model = "projects.Project"
+
+    cohort = factory.SubFactory(RunningCohortFactory)
+    title = factory.Sequence(lambda n: f"Matching project {n}")
+    problem_statement = "Find households at risk of homelessness"
+    lead_mentor = factory.SubFactory(MentorFactory)
+    matching_approach = "probabilistic"
+    tools = "Python, Splink"
+
+    @classmethod
+    def _create(cls, model_class, *args, officers=None, **kwargs):
+        from projects.services import project_create
+
+        if officers is None:
+            officers = [EnrolmentFactory(cohort=kwargs["cohort"]).officer]
+        return project_create(officers=officers, **kwargs)
+
+
+class ProgressLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.ProgressLog"
+
+    project = factory.SubFactory(ProjectFactory)
+    officer = factory.LazyAttribute(lambda o: o.project.officers.first())
+    week_number = 1
+    what_i_did = "Profiled the housing register"
+    whats_next = "Standardise addresses"
+    blockers = ""
+    rag_status = "green"
+    hours = 6
+
+
+class LinkageRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.LinkageRun"
+
+    project = factory.SubFactory(ProjectFactory)
+    recorded_by = factory.LazyAttribute(lambda o: o.project.officers.first())
+    run_on = factory.LazyFunction(timezone.localdate)
+    records_left = 12000
+    records_right = 98000
+    candidate_pairs = 40000
+    matches_accepted = 9000
+    sample_size = 200
+    precision = factory.Sequence(lambda n: f"0.{70 + n % 25}")
+    recall = factory.Sequence(lambda n: f"0.{60 + n % 30}")

@@ -1,13 +1,20 @@
 from django import template
 
+from projects import selectors
+
 register = template.Library()
 
 
 @register.inclusion_tag("projects/panels/officer_project.html")
 def officer_project_panel(user):
-    return {"user": user}
+    rows = selectors.officer_projects(user)
+    return {"user": user, "row": rows[0] if rows else None}
 
 
 @register.inclusion_tag("projects/panels/mentor_projects.html")
 def mentor_projects_panel(user):
-    return {"user": user}
+    return {
+        "user": user,
+        "rows": selectors.mentor_projects(user),
+        "awaiting": list(selectors.logs_awaiting_comment(user)[:10]),
+    }

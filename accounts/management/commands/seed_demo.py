@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from cohorts import demo as cohorts_demo
+from projects import demo as projects_demo
 
 
 class Command(BaseCommand):
@@ -14,7 +15,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run under production configuration.")
         with transaction.atomic():
             people = accounts_demo.seed()
-            cohorts_demo.seed(people)
+            cohort_data = cohorts_demo.seed(people)
+            projects_demo.seed(people, cohort_data["pilot"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with (password: bootcamp-demo):"))
         for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "officer2@example.org"):
             self.stdout.write(f"  {email}")

@@ -1,0 +1,359 @@
+from datetime import date
+from decimal import Decimal
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fieldset, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.forms import gds_helper
+from accounts.models import User
+from cohorts.models import Cohort, Enrolment
+
+from .models import Dataset, IGCheck, ProgressLog, Project
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class GovDateField(DateInputField):
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError as exc:
+            raise ValidationError("Enter a real date") from exc
+
+
+def _required(label: str) -> dict:
+    return {"required": label}
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages=_required("Enter a project title"))
+    problem_statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), error_messages=_required("Enter the problem the project tackles")
+    )
+    officers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Officers on the project",
+        error_messages=_required("Choose at least one officer"),
+    )
+    lead_mentor = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_mentor=True, is_active=True).order_by("full_name"),
+        required=False,
+        empty_label="No lead mentor yet",
+    )
+    matching_approach = forms.ChoiceField(
+        choices=Project.MatchingApproach.choices, required=False, widget=forms.RadioSelect
+    )
+    tools = forms.CharField(max_length=300, required=False, help_text="For example Python, pandas, Splink")
+
+    def __init__(self, *args, cohort: Cohort, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [Field.text("title"), Field.textarea("problem_statement")]
+        if staff:
+            self.fields["officers"].queryset = User.objects.filter(
+                enrolments__cohort=cohort,
+                enrolments__status__in=[Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED],
+            ).order_by("full_name")
+            fields += [Field.checkboxes("officers", legend_size=Size.SMALL), Field.select("lead_mentor")]
+        else:
+            del self.fields["officers"]
+            del self.fields["lead_mentor"]
+        fields += [Field.radios("matching_approach", legend_size=Size.SMALL), Field.text("tools")]
+        self.helper = gds_helper(*fields, submit="Save project")
+
+
+class DatasetForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Dataset name", error_messages=_required("Enter the dataset name"))
+    owning_service = forms.CharField(
+        max_length=200, label="Service that owns it", error_messages=_required("Enter the service that owns it")
+    )
+    holds_personal_data = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        label="Does it hold personal data?",
+        error_messages=_required("Select yes if the dataset holds personal data"),
+    )
+    approximate_records = forms.IntegerField(
+        min_value=0,
+        label="Approximate number of records",
+        error_messages={
+            "required": "Enter the approximate number of records",
+            "invalid": "Enter the number of records as a whole number, like 12000",
+            "min_value": "The number of records cannot be negative",
+        },
+    )
+    key_fields = forms.MultipleChoiceField(
+        choices=Dataset.KeyField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Key fields available for matching",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("name"),
+            Field.text("owning_service"),
+            Field.radios("holds_personal_data", legend_size=Size.SMALL, inline=True),
+            Field.text("approximate_records", field_width=10),
+            Field.checkboxes("key_fields", legend_size=Size.SMALL),
+            submit="Save dataset",
+        )
+
+    @staticmethod
+    def initial_for(dataset: Dataset) -> dict:
+        return {
+            "name": dataset.name,
+            "owning_service": dataset.owning_service,
+            "holds_personal_data": "yes" if dataset.holds_personal_data else "no",
+            "approximate_records": dataset.approximate_records,
+            "key_fields": dataset.key_fields,
+        }
+
+
+class IGCheckForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=IGCheck.Status.choices, widget=forms.RadioSelect, error_messages=_required("Select a status")
+    )
+    decided_on = GovDateField(label="Date", required=False, help_text="For example, 27 3 2026")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("status", legend_size=Size.SMALL),
+            Fieldset(Field("decided_on"), legend="Date", legend_size=Size.SMALL),
+            Field.textarea("note"),
+            submit="Save",
+        )
+
+
+class MilestoneDoneForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    evidence_url = forms.URLField(
+        required=False,
+        label="Evidence link",
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a link in the correct format, like https://example.org/report"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("note"), Field.text("evidence_url"), submit="Mark as done")
+
+
+class MilestoneReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("sign_off", "Sign it off"), ("send_back", "Send it back")],
+        widget=forms.RadioSelect,
+        error_messages=_required("Select whether to sign it off or send it back"),
+    )
+    review_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Note to the officer")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("decision", legend_size=Size.SMALL), Field.textarea("review_note"), submit="Save decision"
+        )
+
+
+class ProgressLogForm(forms.Form):
+    week_number = forms.TypedChoiceField(coerce=int, label="Week", error_messages=_required("Choose the week"))
+    what_i_did = forms.CharField(
+        label="What I did", widget=forms.Textarea(attrs={"rows": 4}), error_messages=_required("Enter what you did")
+    )
+    whats_next = forms.CharField(
+        label="What’s next",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required("Enter what you will do next"),
+    )
+    blockers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Leave blank if nothing is in your way"
+    )
+    rag_status = forms.ChoiceField(
+        label="How is the project going?",
+        choices=[
+            ("green", "Green – on track"),
+            ("amber", "Amber – some problems"),
+            ("red", "Red – stuck or at risk"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=_required("Select how the project is going"),
+    )
+    hours = forms.DecimalField(
+        label="Hours spent this week",
+        min_value=Decimal(0),
+        max_value=Decimal(80),
+        decimal_places=1,
+        error_messages={
+            "required": "Enter the hours you spent",
+            "invalid": "Enter hours as a number, like 6 or 7.5",
+            "min_value": "Hours cannot be negative",
+            "max_value": "Hours must be 80 or fewer",
+            "max_decimal_places": "Enter hours to one decimal place at most",
+        },
+    )
+
+    def __init__(self, *args, weeks: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = []
+        if weeks is None:
+            del self.fields["week_number"]
+        else:
+            self.fields["week_number"].choices = [(week, f"Week {week}") for week in reversed(weeks)]
+            fields.append(Field.select("week_number"))
+        fields += [
+            Field.textarea("what_i_did"),
+            Field.textarea("whats_next"),
+            Field.textarea("blockers"),
+            Field.radios("rag_status", legend_size=Size.SMALL),
+            Field.text("hours", field_width=4),
+        ]
+        self.helper = gds_helper(*fields, submit="Save log")
+
+    @staticmethod
+    def initial_for(log: ProgressLog) -> dict:
+        return {
+            "what_i_did": log.what_i_did,
+            "whats_next": log.whats_next,
+            "blockers": log.blockers,
+            "rag_status": log.rag_status,
+            "hours": log.hours,
+        }
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Add a comment", widget=forms.Textarea(attrs={"rows": 4}), error_messages=_required("Enter a comment")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("body"), submit="Add comment")
+
+
+def _count(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        min_value=0,
+        label=label,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a whole number",
+            "min_value": f"The {label.lower()} cannot be negative",
+        },
+    )
+
+
+def _share(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        decimal_places=3,
+        help_text="A number from 0 to 1, like 0.92",
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a number from 0 to 1, like 0.92",
+            "max_decimal_places": f"Enter the {label.lower()} to 3 decimal places at most",
+            "max_digits": f"{label} must be between 0 and 1",
+        },
+    )
+
+
+class LinkageRunForm(forms.Form):
+    run_on = GovDateField(label="Date of run")
+    records_left = _count("Records in first dataset")
+    records_right = _count("Records in second dataset")
+    candidate_pairs = _count("Candidate pairs")
+    matches_accepted = _count("Matches accepted")
+    sample_size = _count("Clerical review sample size")
+    precision = _share("Precision")
+    recall = _share("Recall")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What changed in this run")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["run_on"].error_messages["required"] = "Enter the date of the run"
+        self.helper = gds_helper(
+            Fieldset(Field("run_on"), legend="Date of run", legend_size=Size.SMALL),
+            Field.text("records_left", field_width=10),
+            Field.text("records_right", field_width=10),
+            Field.text("candidate_pairs", field_width=10),
+            Field.text("matches_accepted", field_width=10),
+            Field.text("sample_size", field_width=10),
+            Field.text("precision", field_width=5),
+            Field.text("recall", field_width=5),
+            Field.textarea("note"),
+            submit="Save run",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in ("precision", "recall"):
+            value = cleaned.get(name)
+            if value is not None and not Decimal(0) <= value <= Decimal(1):
+                self.add_error(name, f"{name.capitalize()} must be between 0 and 1")
+        sample, pairs, matches = (cleaned.get(k) for k in ("sample_size", "candidate_pairs", "matches_accepted"))
+        if sample is not None and pairs is not None and sample > pairs:
+            self.add_error(
+                "sample_size", "The clerical review sample cannot be larger than the number of candidate pairs"
+            )
+        if matches is not None and pairs is not None and matches > pairs:
+            self.add_error("matches_accepted", "Matches accepted cannot be more than the number of candidate pairs")
+        run_on = cleaned.get("run_on")
+        if isinstance(run_on, date) and run_on > timezone.localdate():
+            self.add_error("run_on", "The date of the run must be today or in the past")
+        return cleaned
+
+
+class CaseStudyForm(forms.Form):
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages=_required("Enter a summary"))
+    what_was_linked = forms.CharField(
+        label="What was linked",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required("Enter what was linked"),
+    )
+    results = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages=_required("Enter the results"))
+    lessons = forms.CharField(
+        label="Lessons learned", widget=forms.Textarea(attrs={"rows": 3}), error_messages=_required("Enter the lessons")
+    )
+    publish = forms.BooleanField(required=False, label="Publish it so every signed-in user can read it")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.textarea("summary"),
+            Field.textarea("what_was_linked"),
+            Field.textarea("results"),
+            Field.textarea("lessons"),
+            Field.checkbox("publish"),
+            submit="Save case study",
+        )
+
+
+class MilestoneTemplateForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages=_required("Enter the milestone"))
+    due_week = forms.IntegerField(
+        min_value=1,
+        max_value=52,
+        label="Due week",
+        error_messages={
+            "required": "Enter the week it is due",
+            "invalid": "Enter the week as a whole number",
+            "min_value": "Enter a week of 1 or more",
+            "max_value": "Enter a week of 52 or less",
+        },
+    )
+    needs_ig_approval = forms.BooleanField(
+        required=False, label="Cannot be completed until information-governance checks are approved or not needed"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("title"),
+            Field.text("due_week", field_width=3),
+            Field.checkbox("needs_ig_approval"),
+            submit="Save",
+        )

@@ -1,0 +1,22 @@
+import csv
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cohorts.models import Cohort
+from projects import selectors
+from projects.export import PROGRESS_HEADER, progress_rows
+
+
+class Command(BaseCommand):
+    help = "Prints a cohort's project progress as CSV on stdout: one row per project."
+
+    def add_arguments(self, parser):
+        parser.add_argument("cohort_slug")
+
+    def handle(self, *args, cohort_slug: str, **options):
+        cohort = Cohort.objects.filter(slug=cohort_slug).first()
+        if cohort is None:
+            raise CommandError(f"There is no cohort with the slug “{cohort_slug}”.")
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(PROGRESS_HEADER)
+        writer.writerows(progress_rows(selectors.cohort_projects(cohort=cohort)))

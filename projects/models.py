@@ -1,0 +1,273 @@
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class MilestoneTemplate(models.Model):
+    """One step of a milestone plan. Rows without a cohort are the default plan (seeded by a data
+    migration); a cohort gets its own copy the first time staff edit its plan."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="milestone_templates"
+    )
+    title = models.CharField(max_length=200)
+    due_week = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
+    order = models.PositiveSmallIntegerField(default=0)
+    # The milestone cannot be marked done while a needed information-governance approval is missing.
+    needs_ig_approval = models.BooleanField("needs information-governance approval", default=False)
+
+    class Meta:
+        ordering = ["order", "due_week", "pk"]
+
+    def __str__(self) -> str:
+        return f"Week {self.due_week}: {self.title}"
+
+
+class Project(models.Model):
+    class MatchingApproach(models.TextChoices):
+        DETERMINISTIC = "deterministic", "Deterministic"
+        FUZZY = "fuzzy", "Fuzzy"
+        PROBABILISTIC = "probabilistic", "Probabilistic"
+        MIXED = "mixed", "A mix of approaches"
+
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(max_length=200)
+    problem_statement = models.TextField()
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="projects")
+    lead_mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        limit_choices_to={"is_mentor": True},
+    )
+    matching_approach = models.CharField(max_length=20, choices=MatchingApproach.choices, blank=True)
+    tools = models.CharField(max_length=300, blank=True, help_text="For example Python, pandas, Splink")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Dataset(models.Model):
+    class KeyField(models.TextChoices):
+        NAME = "name", "Name"
+        DATE_OF_BIRTH = "date_of_birth", "Date of birth"
+        ADDRESS = "address", "Address"
+        POSTCODE = "postcode", "Postcode"
+        UPRN = "uprn", "UPRN"
+        NHS_NUMBER = "nhs_number", "NHS number"
+        NI_NUMBER = "ni_number", "National Insurance number"
+        OTHER = "other", "Other"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="datasets")
+    name = models.CharField(max_length=200)
+    owning_service = models.CharField(max_length=200)
+    holds_personal_data = models.BooleanField()
+    approximate_records = models.PositiveIntegerField()
+    # A list of KeyField values. JSON rather than an array column so SQLite works too.
+    key_fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def key_field_labels(self) -> list[str]:
+        labels = dict(self.KeyField.choices)
+        return [labels.get(value, value) for value in self.key_fields]
+
+
+class IGCheck(models.Model):
+    """An information-governance check. Every project has exactly one of each kind."""
+
+    class Kind(models.TextChoices):
+        DPIA = "dpia", "Data protection impact assessment (DPIA)"
+        DATA_SHARING = "data_sharing", "Data sharing agreement"
+        ETHICS = "ethics", "Ethics review"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        APPROVED = "approved", "Approved"
+        NOT_NEEDED = "not_needed", "Not needed"
+
+    SETTLED = (Status.APPROVED, Status.NOT_NEEDED)
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ig_checks")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    decided_on = models.DateField("date", null=True, blank=True)
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "kind"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="one_ig_check_of_each_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_status_display()}"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status in self.SETTLED
+
+
+class Milestone(models.Model):
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        DONE = "done", "Done, awaiting sign-off"
+        SIGNED_OFF = "signed_off", "Signed off"
+        SENT_BACK = "sent_back", "Sent back"
+
+    # Still owed by the officer: these are the states in which a past due date makes a milestone overdue.
+    OPEN = (State.NOT_STARTED, State.SENT_BACK)
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    due_week = models.PositiveSmallIntegerField()
+    # Copied from the cohort's training session of the due week when the plan is copied in.
+    due_on = models.DateField()
+    needs_ig_approval = models.BooleanField(default=False)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_STARTED, db_index=True)
+    note = models.TextField(blank=True)
+    evidence_url = models.URLField("evidence link", blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "due_week", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue_on(self, today: date) -> bool:
+        return self.state in self.OPEN and self.due_on < today
+
+
+class ProgressLog(models.Model):
+    class RAG(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="logs")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_logs")
+    week_number = models.PositiveSmallIntegerField()
+    what_i_did = models.TextField("what I did")
+    whats_next = models.TextField("what’s next")
+    blockers = models.TextField(blank=True)
+    rag_status = models.CharField("status", max_length=10, choices=RAG.choices)
+    hours = models.DecimalField(
+        "hours spent",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("80"))],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week_number", "officer__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "officer", "week_number"], name="one_log_per_officer_per_week"),
+            models.CheckConstraint(condition=Q(hours__gte=0, hours__lte=80), name="log_hours_0_to_80"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: week {self.week_number} by {self.officer}"
+
+    @property
+    def has_blockers(self) -> bool:
+        return bool(self.blockers.strip())
+
+
+class LogComment(models.Model):
+    log = models.ForeignKey(ProgressLog, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.log}"
+
+
+class LinkageRun(models.Model):
+    """One run of the officers' matching pipeline and its quality, judged on a clerical review sample."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="linkage_runs")
+    run_on = models.DateField("date of run")
+    records_left = models.PositiveIntegerField("records in first dataset")
+    records_right = models.PositiveIntegerField("records in second dataset")
+    candidate_pairs = models.PositiveIntegerField()
+    matches_accepted = models.PositiveIntegerField()
+    sample_size = models.PositiveIntegerField("clerical review sample size")
+    precision = models.DecimalField(
+        max_digits=4, decimal_places=3, validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+    )
+    recall = models.DecimalField(
+        max_digits=4, decimal_places=3, validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+    )
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(precision__gte=0, precision__lte=1), name="run_precision_0_to_1"),
+            models.CheckConstraint(condition=Q(recall__gte=0, recall__lte=1), name="run_recall_0_to_1"),
+            models.CheckConstraint(
+                condition=Q(sample_size__lte=models.F("candidate_pairs")), name="run_sample_within_candidates"
+            ),
+            models.CheckConstraint(
+                condition=Q(matches_accepted__lte=models.F("candidate_pairs")), name="run_matches_within_candidates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: run on {self.run_on}"
+
+
+class CaseStudy(models.Model):
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="case_study")
+    summary = models.TextField()
+    what_was_linked = models.TextField()
+    results = models.TextField()
+    lessons = models.TextField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "case studies"
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"Case study: {self.project}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

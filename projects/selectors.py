@@ -1,0 +1,214 @@
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import Role, has_role
+from cohorts.models import Cohort
+
+from .models import CaseStudy, IGCheck, LinkageRun, LogComment, Milestone, ProgressLog, Project
+
+
+def projects_visible_to(user: User) -> QuerySet[Project]:
+    """Staff see every project; a mentor the projects they lead; an officer the projects they are on."""
+    qs = Project.objects.select_related("cohort", "lead_mentor")
+    if has_role(user, Role.STAFF):
+        return qs
+    allowed = Q(pk__in=[])
+    if has_role(user, Role.MENTOR):
+        allowed |= Q(lead_mentor=user)
+    if has_role(user, Role.OFFICER):
+        allowed |= Q(pk__in=Project.officers.through.objects.filter(user=user).values("project_id"))
+    return qs.filter(allowed)
+
+
+def _with_summary_data(qs: QuerySet[Project]) -> QuerySet[Project]:
+    return qs.prefetch_related(
+        Prefetch("officers", queryset=User.objects.select_related("organisation").order_by("full_name")),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("order", "due_week", "pk")),
+        Prefetch("ig_checks", queryset=IGCheck.objects.order_by("kind")),
+        Prefetch(
+            "logs",
+            queryset=ProgressLog.objects.select_related("officer").order_by("week_number", "created_at", "pk"),
+            to_attr="logs_in_order",
+        ),
+    )
+
+
+@dataclass
+class ProjectSummary:
+    """The figures every role sees for a project, worked out from prefetched rows (no extra queries)."""
+
+    project: Project
+    today: date
+    officers: list[User] = field(init=False)
+    milestones: list[Milestone] = field(init=False)
+    ig_checks: list[IGCheck] = field(init=False)
+    logs: list[ProgressLog] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.officers = list(self.project.officers.all())
+        self.milestones = list(self.project.milestones.all())
+        for milestone in self.milestones:
+            milestone.overdue = milestone.is_overdue_on(self.today)
+        self.ig_checks = list(self.project.ig_checks.all())
+        self.logs = list(self.project.logs_in_order)
+
+    @property
+    def organisations(self) -> list[str]:
+        return sorted({str(officer.organisation) for officer in self.officers if officer.organisation})
+
+    @property
+    def latest_log(self) -> ProgressLog | None:
+        return self.logs[-1] if self.logs else None
+
+    @property
+    def status(self) -> str:
+        """The project's current status is its latest log's."""
+        return self.latest_log.rag_status if self.latest_log else ""
+
+    @property
+    def status_label(self) -> str:
+        return self.latest_log.get_rag_status_display() if self.latest_log else "No logs yet"
+
+    @property
+    def last_log(self) -> date | None:
+        return timezone.localtime(self.latest_log.updated_at).date() if self.latest_log else None
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(m.state in (Milestone.State.DONE, Milestone.State.SIGNED_OFF) for m in self.milestones)
+
+    @property
+    def milestones_total(self) -> int:
+        return len(self.milestones)
+
+    @property
+    def overdue(self) -> list[Milestone]:
+        return [m for m in self.milestones if m.overdue]
+
+    @property
+    def open_blockers(self) -> list[ProgressLog]:
+        """A blocker stays open until the officer's next log: count each officer's latest log with blockers."""
+        latest: dict[int, ProgressLog] = {}
+        for log in self.logs:
+            latest[log.officer_id] = log
+        return [log for log in latest.values() if log.has_blockers]
+
+    @property
+    def ig_settled(self) -> bool:
+        return all(check.is_settled for check in self.ig_checks)
+
+    @property
+    def ig_label(self) -> str:
+        settled = sum(check.is_settled for check in self.ig_checks)
+        if settled == len(self.ig_checks):
+            return "All approved or not needed"
+        return f"{settled} of {len(self.ig_checks)} settled"
+
+    @property
+    def status_history(self) -> list[dict]:
+        """The project's status week by week (its latest log in each week), keeping only the changes."""
+        by_week: dict[int, ProgressLog] = {}
+        for log in self.logs:
+            by_week[log.week_number] = log
+        history, previous = [], None
+        for week, log in sorted(by_week.items()):
+            if log.rag_status != previous:
+                history.append({"week": week, "status": log.rag_status, "first": previous is None})
+            previous = log.rag_status
+        return history
+
+
+def project_summaries(qs: QuerySet[Project], *, today: date | None = None) -> list[ProjectSummary]:
+    today = today or timezone.localdate()
+    return [ProjectSummary(project, today) for project in _with_summary_data(qs)]
+
+
+STATUS_FILTERS = [("", "Any status"), *ProgressLog.RAG.choices, ("none", "No logs yet")]
+
+
+def cohort_projects(
+    *, cohort: Cohort, organisation_slug: str = "", status: str = "", overdue: bool = False
+) -> list[ProjectSummary]:
+    """All projects in a cohort, for programme staff, filtered by an officer's organisation, current status
+    and whether any milestone is overdue."""
+    qs = Project.objects.filter(cohort=cohort).select_related("cohort", "lead_mentor").order_by("title")
+    if organisation_slug:
+        qs = qs.filter(
+            pk__in=Project.officers.through.objects.filter(user__organisation__slug=organisation_slug).values(
+                "project_id"
+            )
+        )
+    rows = project_summaries(qs)
+    if status == "none":
+        rows = [row for row in rows if not row.status]
+    elif status:
+        rows = [row for row in rows if row.status == status]
+    if overdue:
+        rows = [row for row in rows if row.overdue]
+    return rows
+
+
+def mentor_projects(mentor: User) -> list[ProjectSummary]:
+    """The mentor's mentees' projects: those they lead."""
+    return project_summaries(
+        Project.objects.filter(lead_mentor=mentor).select_related("cohort", "lead_mentor").order_by("title")
+    )
+
+
+def logs_awaiting_comment(mentor: User) -> QuerySet[ProgressLog]:
+    """Logs on the mentor's projects that nobody has commented on yet, oldest first."""
+    return (
+        ProgressLog.objects.filter(project__lead_mentor=mentor, comments__isnull=True)
+        .select_related("project", "officer")
+        .order_by("created_at", "pk")
+    )
+
+
+def officer_projects(officer: User) -> list[ProjectSummary]:
+    return project_summaries(
+        Project.objects.filter(pk__in=Project.officers.through.objects.filter(user=officer).values("project_id"))
+        .select_related("cohort", "lead_mentor")
+        .order_by("-cohort__start_date", "title")
+    )
+
+
+def project_summary(project: Project) -> ProjectSummary:
+    return project_summaries(Project.objects.filter(pk=project.pk).select_related("cohort", "lead_mentor"))[0]
+
+
+def project_logs(project: Project) -> list[ProgressLog]:
+    return list(
+        project.logs.select_related("officer")
+        .prefetch_related(Prefetch("comments", queryset=LogComment.objects.select_related("author")))
+        .order_by("-week_number", "officer__full_name")
+    )
+
+
+def log_visible_to(user: User, project_pk: int, log_pk: int) -> QuerySet[ProgressLog]:
+    return ProgressLog.objects.filter(
+        pk=log_pk, project_id=project_pk, project__in=projects_visible_to(user)
+    ).select_related("project__cohort", "project__lead_mentor", "officer")
+
+
+def log_thread(log: ProgressLog) -> list[LogComment]:
+    return list(log.comments.select_related("author"))
+
+
+def linkage_runs(project: Project) -> list[LinkageRun]:
+    return list(project.linkage_runs.order_by("run_on", "pk"))
+
+
+def published_case_studies() -> QuerySet[CaseStudy]:
+    """Every signed-in user may read published case studies."""
+    return (
+        CaseStudy.objects.filter(published_at__isnull=False)
+        .select_related("project__cohort")
+        .prefetch_related(
+            Prefetch("project__officers", queryset=User.objects.select_related("organisation").order_by("full_name"))
+        )
+        .order_by("-published_at")
+    )

@@ -1,0 +1,418 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.permissions import Role, has_role, role_required, staff_required
+from cohorts.models import Cohort, Organisation
+
+from . import charts, forms, selectors, services, weeks
+from .export import PROGRESS_HEADER, progress_rows
+from .models import Dataset, IGCheck, Milestone, MilestoneTemplate, Project
+
+ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
+
+
+def _project(request, pk: int) -> Project:
+    """Another officer's project is a 404: the selector only holds what the user may see."""
+    return get_object_or_404(selectors.projects_visible_to(request.user), pk=pk)
+
+
+def _is_member(user, project: Project) -> bool:
+    return project.officers.filter(pk=user.pk).exists()
+
+
+def _apply(form, error: ValidationError) -> None:
+    """Puts a service's ValidationError next to the field it names, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(request, form, *, title: str, project: Project | None = None, back: str = "", intro: str = ""):
+    return render(
+        request,
+        "projects/form_page.html",
+        {"form": form, "title": title, "project": project, "back": back, "intro": intro},
+    )
+
+
+# --- pages per role ----------------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def cohort_index(request):
+    cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).order_by("-start_date")
+    return render(request, "projects/cohort_index.html", {"cohorts": cohorts})
+
+
+@staff_required
+@require_GET
+def cohort_projects(request, slug: str):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    organisation = request.GET.get("organisation", "")
+    status = request.GET.get("status", "")
+    overdue = request.GET.get("overdue") == "yes"
+    rows = selectors.cohort_projects(cohort=cohort, organisation_slug=organisation, status=status, overdue=overdue)
+    context = {
+        "cohort": cohort,
+        "rows": rows,
+        "organisations": Organisation.objects.filter(enrolments__cohort=cohort).distinct().order_by("name"),
+        "statuses": selectors.STATUS_FILTERS,
+        "filters": {"organisation": organisation, "status": status, "overdue": overdue},
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "projects/cohort_projects.html", context)
+
+
+@staff_required
+@require_GET
+def cohort_projects_csv(request, slug: str):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    rows = selectors.cohort_projects(
+        cohort=cohort,
+        organisation_slug=request.GET.get("organisation", ""),
+        status=request.GET.get("status", ""),
+        overdue=request.GET.get("overdue") == "yes",
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="progress-{cohort.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(PROGRESS_HEADER)
+    writer.writerows(progress_rows(rows))
+    return response
+
+
+@role_required(Role.MENTOR)
+@require_GET
+def mentee_projects(request):
+    context = {
+        "awaiting": selectors.logs_awaiting_comment(request.user),
+        "rows": selectors.mentor_projects(request.user),
+    }
+    return render(request, "projects/mentee_projects.html", context)
+
+
+@role_required(Role.OFFICER)
+@require_GET
+def my_project(request):
+    rows = selectors.officer_projects(request.user)
+    if rows:
+        return redirect("projects:project_detail", pk=rows[0].project.pk)
+    return render(request, "projects/no_project.html")
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def project_detail(request, pk: int):
+    project = _project(request, pk)
+    summary = selectors.project_summary(project)
+    runs = selectors.linkage_runs(project)
+    member = _is_member(request.user, project)
+    context = {
+        "project": project,
+        "summary": summary,
+        "logs": selectors.project_logs(project),
+        "datasets": list(project.datasets.all()),
+        "runs": runs,
+        "chart": charts.quality_chart(runs),
+        "case_study": getattr(project, "case_study", None),
+        "is_member": member,
+        "can_edit": member or has_role(request.user, Role.STAFF),
+        "current_week": weeks.current_week(project.cohort),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def project_create(request, slug: str):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    form = forms.ProjectForm(request.POST or None, cohort=cohort, staff=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(cohort=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"“{project.title}” has been set up with the cohort’s milestone plan.")
+            return redirect("projects:project_detail", pk=project.pk)
+    back = reverse("projects:cohort_projects", args=[cohort.slug])
+    return _form_page(request, form, title=f"Set up a project in {cohort.name}", back=back)
+
+
+@role_required(Role.OFFICER, Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    project = _project(request, pk)
+    staff = has_role(request.user, Role.STAFF)
+    initial = {
+        "title": project.title,
+        "problem_statement": project.problem_statement,
+        "matching_approach": project.matching_approach,
+        "tools": project.tools,
+        "officers": list(project.officers.all()),
+        "lead_mentor": project.lead_mentor,
+    }
+    form = forms.ProjectForm(request.POST or None, initial=initial, cohort=project.cohort, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if "officers" in data:
+            data["officers"] = list(data["officers"])
+        try:
+            services.project_update(project=project, actor=request.user, **data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The project has been saved.")
+            return redirect("projects:project_detail", pk=project.pk)
+    return _form_page(request, form, title="Change project details", project=project)
+
+
+@role_required(Role.OFFICER, Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def dataset_edit(request, pk: int, dataset_pk: int | None = None):
+    project = _project(request, pk)
+    dataset = get_object_or_404(Dataset, pk=dataset_pk, project=project) if dataset_pk else None
+    initial = forms.DatasetForm.initial_for(dataset) if dataset else None
+    form = forms.DatasetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data, holds_personal_data=form.cleaned_data["holds_personal_data"] == "yes")
+        try:
+            services.dataset_save(project=project, actor=request.user, dataset=dataset, **data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"The dataset “{data['name']}” has been saved.")
+            return redirect("projects:project_detail", pk=project.pk)
+    title = f"Change {dataset.name}" if dataset else "Add a dataset"
+    return _form_page(request, form, title=title, project=project)
+
+
+@role_required(Role.OFFICER, Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def ig_check_edit(request, pk: int, kind: str):
+    project = _project(request, pk)
+    check = get_object_or_404(IGCheck, project=project, kind=kind)
+    initial = {"status": check.status, "decided_on": check.decided_on, "note": check.note}
+    form = forms.IGCheckForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ig_check_update(check=check, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{check.get_kind_display()} has been saved.")
+            return redirect("projects:project_detail", pk=project.pk)
+    return _form_page(request, form, title=check.get_kind_display(), project=project)
+
+
+@role_required(*ANY_ROLE)
+@require_http_methods(["GET", "POST"])
+def milestone_detail(request, pk: int, milestone_pk: int):
+    project = _project(request, pk)
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, project=project)
+    reviewer = has_role(request.user, Role.STAFF) or project.lead_mentor_id == request.user.pk
+    form = None
+    if reviewer and milestone.state == Milestone.State.DONE:
+        form = forms.MilestoneReviewForm(request.POST or None)
+    elif _is_member(request.user, project) and milestone.state != Milestone.State.SIGNED_OFF:
+        form = forms.MilestoneDoneForm(
+            request.POST or None, initial={"note": milestone.note, "evidence_url": milestone.evidence_url}
+        )
+    if request.method == "POST":
+        if form is None:
+            return redirect("projects:milestone_detail", pk=project.pk, milestone_pk=milestone.pk)
+        if form.is_valid():
+            try:
+                if isinstance(form, forms.MilestoneReviewForm):
+                    services.milestone_review(
+                        milestone=milestone,
+                        reviewer=request.user,
+                        sign_off=form.cleaned_data["decision"] == "sign_off",
+                        review_note=form.cleaned_data["review_note"],
+                    )
+                else:
+                    services.milestone_mark_done(milestone=milestone, officer=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, f"“{milestone.title}” is now {milestone.get_state_display().lower()}.")
+                return redirect("projects:project_detail", pk=project.pk)
+    context = {
+        "project": project,
+        "milestone": milestone,
+        "form": form,
+        "missing_ig": services.missing_ig_approvals(project) if milestone.needs_ig_approval else [],
+        "overdue": milestone.is_overdue_on(timezone.localdate()),
+    }
+    return render(request, "projects/milestone_detail.html", context)
+
+
+@role_required(Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def log_create(request, pk: int):
+    project = _project(request, pk)
+    if not _is_member(request.user, project):
+        return redirect("projects:project_detail", pk=project.pk)
+    open_weeks = [w for w in weeks.loggable_weeks(project.cohort) if weeks.week_is_open(project.cohort, w)]
+    # Offer every week up to this one so a late log for a closed week gets a clear error, not a missing option.
+    form = forms.ProgressLogForm(request.POST or None, weeks=weeks.loggable_weeks(project.cohort) or [1])
+    if request.method == "POST" and form.is_valid():
+        try:
+            log = services.progress_log_create(project=project, officer=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Your week {log.week_number} log has been saved.")
+            return redirect("projects:project_detail", pk=project.pk)
+    intro = "" if open_weeks else "The cohort has not started yet, so there is no week to log."
+    return _form_page(request, form, title="Write your weekly log", project=project, intro=intro)
+
+
+@role_required(*ANY_ROLE)
+@require_http_methods(["GET", "POST"])
+def log_detail(request, pk: int, log_pk: int):
+    log = get_object_or_404(selectors.log_visible_to(request.user, pk, log_pk))
+    project = log.project
+    can_comment = has_role(request.user, Role.STAFF) or project.lead_mentor_id == request.user.pk
+    form = forms.CommentForm(request.POST or None) if can_comment else None
+    if request.method == "POST":
+        if form is None:
+            return redirect("projects:log_detail", pk=project.pk, log_pk=log.pk)
+        if form.is_valid():
+            try:
+                services.log_comment_create(log=log, author=request.user, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, "Your comment has been added.")
+                return redirect("projects:log_detail", pk=project.pk, log_pk=log.pk)
+    context = {
+        "project": project,
+        "log": log,
+        "comments": selectors.log_thread(log),
+        "form": form,
+        "can_edit": log.officer_id == request.user.pk and weeks.week_is_open(project.cohort, log.week_number),
+    }
+    return render(request, "projects/log_detail.html", context)
+
+
+@role_required(Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def log_edit(request, pk: int, log_pk: int):
+    log = get_object_or_404(selectors.log_visible_to(request.user, pk, log_pk), officer=request.user)
+    form = forms.ProgressLogForm(request.POST or None, initial=forms.ProgressLogForm.initial_for(log))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_log_update(log=log, officer=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Your week {log.week_number} log has been saved.")
+            return redirect("projects:log_detail", pk=log.project_id, log_pk=log.pk)
+    return _form_page(request, form, title=f"Change your week {log.week_number} log", project=log.project)
+
+
+@role_required(Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def linkage_run_create(request, pk: int):
+    project = _project(request, pk)
+    if not _is_member(request.user, project):
+        return redirect("projects:project_detail", pk=project.pk)
+    form = forms.LinkageRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.linkage_run_create(project=project, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The linkage run has been recorded.")
+            return redirect("projects:project_detail", pk=project.pk)
+    return _form_page(request, form, title="Record a linkage run", project=project)
+
+
+@role_required(Role.OFFICER, Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def case_study_edit(request, pk: int):
+    project = _project(request, pk)
+    study = getattr(project, "case_study", None)
+    initial = None
+    if study:
+        initial = {
+            "summary": study.summary,
+            "what_was_linked": study.what_was_linked,
+            "results": study.results,
+            "lessons": study.lessons,
+            "publish": study.is_published,
+        }
+    form = forms.CaseStudyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            study = services.case_study_save(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request,
+                "The case study has been published."
+                if study.is_published
+                else "The case study has been saved as a draft.",
+            )
+            return redirect("projects:project_detail", pk=project.pk)
+    return _form_page(request, form, title="Case study for the showcase", project=project)
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def showcase(request):
+    return render(request, "projects/showcase.html", {"studies": selectors.published_case_studies()})
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def case_study_detail(request, pk: int):
+    study = get_object_or_404(selectors.published_case_studies(), project_id=pk)
+    return render(request, "projects/case_study_detail.html", {"study": study, "project": study.project})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def milestone_plan(request, slug: str, template_pk: int | None = None):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    template = (
+        get_object_or_404(MilestoneTemplate, Q(cohort=cohort) | Q(cohort__isnull=True), pk=template_pk)
+        if template_pk
+        else None
+    )
+    initial = (
+        {"title": template.title, "due_week": template.due_week, "needs_ig_approval": template.needs_ig_approval}
+        if template
+        else None
+    )
+    form = forms.MilestoneTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_template_save(cohort=cohort, template=template, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The milestone plan has been saved. New projects in this cohort will use it.")
+            return redirect("projects:milestone_plan", slug=cohort.slug)
+    context = {
+        "cohort": cohort,
+        "plan": services.milestone_plan_for(cohort),
+        "is_default": not MilestoneTemplate.objects.filter(cohort=cohort).exists(),
+        "form": form,
+        "template": template,
+    }
+    return render(request, "projects/milestone_plan.html", context)

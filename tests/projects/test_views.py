@@ -1,0 +1,270 @@
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from projects import services
+from projects.models import CaseStudy, LinkageRun, LogComment, ProgressLog
+from tests.factories import (
+    LinkageRunFactory,
+    MentorFactory,
+    OfficerFactory,
+    ProgressLogFactory,
+    ProjectFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LOG = {
+    "week_number": "4",
+    "what_i_did": "Profiled data",
+    "whats_next": "Blocking",
+    "blockers": "",
+    "rag_status": "green",
+    "hours": "6",
+}
+RUN = {
+    "run_on_0": "1",
+    "run_on_1": "3",
+    "run_on_2": "2026",
+    "records_left": "100",
+    "records_right": "200",
+    "candidate_pairs": "1000",
+    "matches_accepted": "80",
+    "sample_size": "100",
+    "precision": "0.9",
+    "recall": "0.8",
+}
+
+
+@pytest.fixture
+def two_projects():
+    mine = ProjectFactory()
+    theirs = ProjectFactory(cohort=mine.cohort)
+    log = ProgressLogFactory(project=theirs, week_number=2)
+    return mine, theirs, log
+
+
+def other_project_urls(theirs, log):
+    base = f"/projects/{theirs.pk}"
+    milestone = theirs.milestones.first()
+    return [
+        f"{base}/",
+        f"{base}/edit/",
+        f"{base}/datasets/add/",
+        f"{base}/ig/dpia/",
+        f"{base}/milestones/{milestone.pk}/",
+        f"{base}/logs/new/",
+        f"{base}/logs/{log.pk}/",
+        f"{base}/logs/{log.pk}/edit/",
+        f"{base}/runs/add/",
+        f"{base}/case-study/",
+    ]
+
+
+def test_officer_cannot_read_or_change_another_officers_project(client, two_projects):
+    mine, theirs, log = two_projects
+    client.force_login(mine.officers.get())
+    for url in other_project_urls(theirs, log):
+        assert client.get(url).status_code == 404, url
+        if url.endswith(f"/{theirs.pk}/"):
+            continue  # the project page only answers GET
+        assert client.post(url, {**LOG, **RUN, "title": "Hijack", "body": "x"}).status_code == 404, url
+    assert ProgressLog.objects.count() == 1
+    assert LinkageRun.objects.count() == 0
+    theirs.refresh_from_db()
+    assert theirs.title != "Hijack"
+
+
+def test_mentor_who_does_not_lead_a_project_gets_404(client, two_projects):
+    mine, theirs, log = two_projects
+    client.force_login(mine.lead_mentor)
+    assert client.get(f"/projects/{theirs.pk}/").status_code == 404
+    assert client.post(f"/projects/{theirs.pk}/logs/{log.pk}/", {"body": "Hi"}).status_code == 404
+    assert LogComment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("factory", "url"),
+    [
+        (OfficerFactory, "/projects/"),
+        (MentorFactory, "/projects/"),
+        (OfficerFactory, "/projects/mentees/"),
+        (StaffFactory, "/projects/mine/"),
+        (MentorFactory, "/projects/mine/"),
+    ],
+)
+def test_wrong_role_gets_403(client, factory, url):
+    client.force_login(factory())
+    assert client.get(url).status_code == 403
+
+
+def test_staff_pages_by_cohort_slug_are_403_for_officers(client):
+    project = ProjectFactory()
+    client.force_login(project.officers.get())
+    for url in ("", "progress.csv", "new/", "plan/"):
+        assert client.get(f"/projects/cohort/{project.cohort.slug}/{url}").status_code == 403
+
+
+def test_officer_writes_a_weekly_log_and_a_second_for_the_same_week_is_refused(client):
+    project = ProjectFactory()
+    client.force_login(project.officers.get())
+    assert client.post(f"/projects/{project.pk}/logs/new/", LOG).status_code == 302
+    response = client.post(f"/projects/{project.pk}/logs/new/", {**LOG, "hours": "9"})
+    html = response.content.decode()
+    assert "You have already written a log for week 4" in html
+    assert "<title>Error: " in html
+    assert list(ProgressLog.objects.values_list("week_number", "hours")) == [(4, 6)]
+
+
+def test_log_for_a_future_week_is_refused(client):
+    project = ProjectFactory()
+    client.force_login(project.officers.get())
+    response = client.post(f"/projects/{project.pk}/logs/new/", {**LOG, "week_number": "5"})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert ProgressLog.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"precision": "1.5"}, "Precision must be between 0 and 1"),
+        ({"recall": "-0.2"}, "Recall must be between 0 and 1"),
+        ({"sample_size": "2000"}, "The clerical review sample cannot be larger than the number of candidate pairs"),
+    ],
+)
+def test_linkage_run_with_bad_numbers_shows_errors_and_saves_nothing(client, overrides, message):
+    project = ProjectFactory()
+    client.force_login(project.officers.get())
+    response = client.post(f"/projects/{project.pk}/runs/add/", {**RUN, **overrides})
+    assert message in response.content.decode()
+    assert LinkageRun.objects.count() == 0
+
+
+def test_marking_data_access_done_without_ig_approval_shows_the_error(client):
+    project = ProjectFactory()
+    milestone = project.milestones.get(title="Data access approved")
+    client.force_login(project.officers.get())
+    response = client.post(f"/projects/{project.pk}/milestones/{milestone.pk}/", {"note": "Done"})
+    assert "You cannot complete this milestone until these are approved or not needed" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.state == "not_started"
+
+
+def test_lead_mentor_comments_and_officer_sees_the_thread(client):
+    log = ProgressLogFactory(week_number=3)
+    client.force_login(log.project.lead_mentor)
+    url = f"/projects/{log.project.pk}/logs/{log.pk}/"
+    assert client.post(url, {"body": "Try blocking on postcode"}).status_code == 302
+    client.force_login(log.officer)
+    html = client.get(url).content.decode()
+    assert "Try blocking on postcode" in html
+    assert log.project.lead_mentor.full_name in html
+
+
+def test_project_page_shows_the_quality_chart_and_table(client):
+    run = LinkageRunFactory(precision="0.812", recall="0.645")
+    client.force_login(run.project.officers.get())
+    html = client.get(f"/projects/{run.project.pk}/").content.decode()
+    assert 'role="img"' in html
+    assert '<title id="quality-title">Precision and recall over linkage runs</title>' in html
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">0.812</td>' in html
+    assert "style=" not in html
+    assert "govuk-task-list" in html
+
+
+def test_staff_export_csv_matches_the_command(client):
+    project = ProjectFactory()
+    ProgressLogFactory(project=project, week_number=2, blockers="No extract")
+    client.force_login(StaffFactory())
+    response = client.get(f"/projects/cohort/{project.cohort.slug}/progress.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    out = io.StringIO()
+    call_command("export_progress", project.cohort.slug, stdout=out)
+    assert list(csv.DictReader(io.StringIO(out.getvalue()))) == rows
+    assert {k: rows[0][k] for k in ("project", "status", "milestones_done", "milestones_total", "open_blockers")} == {
+        "project": project.title,
+        "status": "green",
+        "milestones_done": "0",
+        "milestones_total": "7",
+        "open_blockers": "1",
+    }
+    assert rows[0]["last_log"] == timezone.localdate().isoformat()
+
+
+def test_showcase_shows_published_case_studies_to_every_signed_in_user(client):
+    project = ProjectFactory()
+    fields = {"summary": "We found 300 households", "what_was_linked": "W", "results": "R", "lessons": "L"}
+    services.case_study_save(project=project, actor=project.officers.get(), publish=True, **fields)
+    draft = ProjectFactory()
+    services.case_study_save(project=draft, actor=draft.officers.get(), publish=False, **fields)
+    client.force_login(OfficerFactory())
+    assert "We found 300 households" in client.get("/projects/showcase/").content.decode()
+    assert client.get(f"/projects/showcase/{project.pk}/").status_code == 200
+    assert client.get(f"/projects/showcase/{draft.pk}/").status_code == 404
+    assert CaseStudy.objects.count() == 2
+
+
+def grow(project, count: int) -> None:
+    for _ in range(count):
+        other = ProjectFactory(cohort=project.cohort, lead_mentor=project.lead_mentor)
+        add_rows(other)
+
+
+def add_rows(other) -> None:
+    ProgressLogFactory(project=other, week_number=2, blockers="Waiting")
+    LinkageRunFactory(project=other)
+    services.case_study_save(
+        project=other,
+        actor=other.officers.get(),
+        publish=True,
+        summary="S",
+        what_was_linked="W",
+        results="R",
+        lessons="L",
+    )
+
+
+@pytest.mark.parametrize("who", ["staff", "mentor"])
+def test_project_lists_query_count_does_not_grow_with_rows(client, who):
+    project = ProjectFactory()
+    add_rows(project)
+    user = StaffFactory() if who == "staff" else project.lead_mentor
+    client.force_login(user)
+    urls = ["/", "/projects/showcase/"]
+    urls.append(f"/projects/cohort/{project.cohort.slug}/" if who == "staff" else "/projects/mentees/")
+    if who == "staff":
+        urls.append(f"/projects/cohort/{project.cohort.slug}/progress.csv")
+    counts_one = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as one:
+            assert client.get(url).status_code == 200
+        counts_one[url] = len(one)
+    grow(project, 3)
+    for url in urls:
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(url).status_code == 200
+        assert len(many) == counts_one[url], url
+
+
+def test_project_page_query_count_does_not_grow_with_logs_and_runs(client):
+    project = ProjectFactory()
+    officer = project.officers.get()
+    ProgressLogFactory(project=project, week_number=1)
+    LinkageRunFactory(project=project)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/projects/{project.pk}/")
+    for week in (2, 3, 4):
+        log = ProgressLogFactory(project=project, week_number=week)
+        services.log_comment_create(log=log, author=project.lead_mentor, body="Good")
+        LinkageRunFactory(project=project)
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"/projects/{project.pk}/")
+    assert len(many) == len(one)
