@@ -55,7 +55,9 @@ def load_reference_data() -> None:
     Transactional tests (live server, real worker, threads) end with a flush that empties every
     table, including the reference data the migrations loaded (the London authorities, curriculum
     and milestone templates). Our data migrations are idempotent by convention, so running them
-    again restores that data before each transactional test.
+    again restores that data before each transactional test. (serialized_rollback cannot: once
+    Playwright's sync API runs, this thread gets a new asgiref context and new connection objects
+    that lack the contents serialized at set-up.)
     """
     from django.apps import apps
     from django.db.migrations.loader import MigrationLoader
@@ -73,6 +75,12 @@ def load_reference_data() -> None:
         for operation in loader.graph.nodes[key].operations:
             if isinstance(operation, RunPython):
                 operation.code(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Every factory user hashes a password; PBKDF2 at production strength costs ~0.3 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -123,20 +131,12 @@ def celery_worker(redis_url, transactional_db):
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup):
+def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         unavailable(f"Chromium not found at {CHROMIUM}", required=REQUIRE_BROWSER)
-    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    serialized = {conn.alias: getattr(conn, "_test_serialized_contents", None) for conn in connections.all()}
     with sync_playwright() as playwright:
-        # Playwright's event loop gives this thread a new asgiref context and so new Django connection
-        # objects, which lack the data serialized at test-database creation; without it serialized_rollback
-        # restores nothing and every browser test after the first finds the migrated rows gone.
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()

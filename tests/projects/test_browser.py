@@ -4,7 +4,7 @@ from django.core.management import call_command
 from projects.models import LogComment, ProgressLog
 from tests.conftest import assert_accessible, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_out(page) -> None:
