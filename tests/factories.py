@@ -101,3 +101,19 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     job_title = "Data analyst"
     line_manager_name = "Morgan Manager"
     line_manager_email = factory.Sequence(lambda n: f"manager{n}@example.org")
+
+
+# --- notifications ---
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Message"
+
+    recipient = factory.SubFactory(OfficerFactory)
+    to_email = factory.LazyAttribute(lambda o: o.recipient.email if o.recipient else "someone@example.org")
+    kind = "welcome"
+    dedup_key = factory.Sequence(lambda n: f"test:{n}")
+    subject = factory.Sequence(lambda n: f"Message {n}")
+    body_text = "Hello"
+    body_html = "<p>Hello</p>"
