@@ -8,6 +8,7 @@ NAVIGATION = [
     ("Cohorts", "cohorts:cohort_list", (Role.STAFF,)),
     ("People", "accounts:people_list", (Role.STAFF,)),
     ("Organisations", "cohorts:organisation_list", (Role.STAFF,)),
+    ("Outbox", "notifications:outbox", (Role.STAFF,)),
 ]
 
 

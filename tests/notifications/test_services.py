@@ -75,9 +75,11 @@ def test_send_task_run_twice_sends_one_email():
 
 def test_failed_delivery_goes_back_to_queued_with_backoff(failing_mail):
     message = MessageFactory()
-    with time_machine.travel(datetime(2026, 5, 1, 12, 0, tzinfo=UTC), tick=False):
-        with pytest.raises(services.DeliveryError) as error:
-            services.message_deliver(message_id=message.pk)
+    with (
+        time_machine.travel(datetime(2026, 5, 1, 12, 0, tzinfo=UTC), tick=False),
+        pytest.raises(services.DeliveryError) as error,
+    ):
+        services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert error.value.retry_in == 30
     assert (message.status, message.attempts) == (Message.Status.QUEUED, 1)
