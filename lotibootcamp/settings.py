@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -139,6 +140,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat runs in UTC; tasks that care about London business hours compute them in Europe/London.
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 300.0},
+    # Every 5 minutes: queue reminders that are due, cancel those whose cause went away.
+    "dispatch-reminders": {"task": "notifications.dispatch_reminders", "schedule": crontab(minute="*/5")},
+    # Hourly in UTC; the task itself sends only in the Monday 08:00 London hour (GMT or BST).
+    "weekly-digests": {"task": "notifications.weekly_digests", "schedule": crontab(minute=0)},
 }
 
 # --- Authentication -------------------------------------------------------------------------------
@@ -198,6 +203,13 @@ CRISPY_TEMPLATE_PACK = "gds"
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# EMAIL_BACKEND names any backend class and wins over EMAIL_URL's, for example
+# notifications.backends.NotifyEmailBackend for GOV.UK Notify (see docs/notifications.md).
+if env.str("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LOTI Data Science Bootcamp <bootcamp@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -26,15 +26,40 @@ class Message(models.Model):
     attachments = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    # Essential mail (booking changes, approval requests) ignores preferences; optional mail does not.
+    is_essential = models.BooleanField(default=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The database is the schedule: a row is not sent before send_after (None means at once), and
+    # enqueued_at records when a send task was last handed to the broker, so the sweeper can tell a
+    # row whose task was lost from one whose task is on its way.
+    send_after = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "send_after"], name="message_status_send_after"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email} ({self.status})"
+
+
+class Unsubscription(models.Model):
+    """A person's choice not to receive one kind of optional email. No row means they receive it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unsubscriptions")
+    kind = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_unsubscription_per_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} does not receive {self.kind}"

@@ -165,3 +165,19 @@ class LinkageRunFactory(factory.django.DjangoModelFactory):
     sample_size = 200
     precision = factory.Sequence(lambda n: f"0.{70 + n % 25}")
     recall = factory.Sequence(lambda n: f"0.{60 + n % 30}")
+
+
+# --- notifications ---
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Message"
+
+    recipient = factory.SubFactory(OfficerFactory)
+    to_email = factory.LazyAttribute(lambda o: o.recipient.email if o.recipient else "someone@example.org")
+    kind = "welcome"
+    dedup_key = factory.Sequence(lambda n: f"test:{n}")
+    subject = factory.Sequence(lambda n: f"Message {n}")
+    body_text = "Hello"
+    body_html = "<p>Hello</p>"

@@ -17,6 +17,7 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "notifications:unsubscribe",  # one-click unsubscribe: the signed token is the authority
 }
 
 

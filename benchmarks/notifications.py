@@ -1,0 +1,169 @@
+"""Benchmark: dispatch of 10,000 due reminders and building of 1,500 digests on PostgreSQL.
+
+Run: .venv/bin/python benchmarks/notifications.py  (needs PostgreSQL at 127.0.0.1:5432, user postgres,
+or BENCH_DATABASE_URL). Uses its own database, lotibootcamp_bench, created if missing and emptied of
+this script's rows on every run. Not part of `make test`. The broker is kombu's in-memory transport,
+so the numbers are for our code and the database, not for Redis.
+"""
+
+import os
+import platform
+import sys
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lotibootcamp_bench")
+os.environ["DATABASE_URL"] = URL
+os.environ["REDIS_URL"] = ""
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lotibootcamp.settings")
+os.environ["EMAIL_URL"] = "memorymail://"
+
+
+def ensure_database() -> None:
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    parts = urlparse(URL)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres", password=parts.password
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+ensure_database()
+
+import django  # noqa: E402
+import time_machine  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from cohorts.models import Cohort, Enrolment, Organisation, TrainingSession  # noqa: E402
+from lotibootcamp.celery import app  # noqa: E402
+from notifications import digests, services  # noqa: E402
+from notifications.models import Message, Unsubscription  # noqa: E402
+
+LONDON = ZoneInfo("Europe/London")
+OFFICERS = 10_000
+DIGEST_PEOPLE = 1_500
+SESSION_DAY = date(2030, 6, 11)  # a Tuesday far from any real data
+
+
+def build() -> None:
+    prefix = "bench-"
+    Message.objects.all().delete()
+    Unsubscription.objects.all().delete()
+    Enrolment.objects.filter(cohort__slug__startswith=prefix).delete()
+    TrainingSession.objects.filter(cohort__slug__startswith=prefix).delete()
+    User.objects.filter(email__startswith=prefix).delete()
+    Cohort.objects.filter(slug__startswith=prefix).delete()
+    organisation = Organisation.objects.get(name="Camden")
+    cohorts = Cohort.objects.bulk_create(
+        Cohort(
+            name=f"Bench cohort {n}",
+            slug=f"{prefix}{n}",
+            start_date=SESSION_DAY - timedelta(weeks=4),
+            training_weekday=1,
+            status=Cohort.Status.RUNNING,
+            capacity=100,
+            default_location="City Hall",
+        )
+        for n in range(100)
+    )
+    TrainingSession.objects.bulk_create(
+        TrainingSession(
+            cohort=cohort,
+            week_number=5,
+            topic="Record linkage at scale",
+            starts_at=datetime.combine(SESSION_DAY, clock(10), tzinfo=LONDON),
+            ends_at=datetime.combine(SESSION_DAY, clock(16), tzinfo=LONDON),
+            materials="https://example.org/slides\nhttps://example.org/notebook",
+        )
+        for cohort in cohorts
+    )
+    officers = User.objects.bulk_create(
+        User(
+            email=f"{prefix}{n}@example.org",
+            full_name=f"Officer {n}",
+            organisation=organisation,
+            is_officer=True,
+            password="!",  # noqa: S106 - unusable password hash
+        )
+        for n in range(OFFICERS)
+    )
+    Enrolment.objects.bulk_create(
+        Enrolment(cohort=cohorts[n % 100], officer=officer, organisation=organisation, status=Enrolment.Status.SELECTED)
+        for n, officer in enumerate(officers)
+    )
+    User.objects.bulk_create(
+        User(email=f"{prefix}staff{n}@example.org", full_name=f"Staff {n}", is_programme_staff=True, password="!")  # noqa: S106
+        for n in range(20)
+    )
+
+
+def measure(label, function):
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        result = function()
+        elapsed = time.perf_counter() - started
+    print(f"{label:<48} {elapsed:8.2f} s {len(queries):6d} queries   {result}")
+    return result
+
+
+def main() -> None:
+    app.conf.broker_url = "memory://"
+    call_command("migrate", verbosity=0)
+    print(
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"PostgreSQL {connection.cursor().connection.server_version}"
+    )
+    started = time.perf_counter()
+    build()
+    print(f"built {OFFICERS} officers in 100 cohorts in {time.perf_counter() - started:.1f} s")
+    due = datetime.combine(SESSION_DAY - timedelta(days=1), clock(9), tzinfo=LONDON)
+    traveller = time_machine.travel(due, tick=True)  # so enqueued_at and `now` agree
+    traveller.start()
+    measure("dispatch: write 10,000 reminders, enqueue due", lambda: services.reminders_dispatch(now=due))
+    measure("dispatch again: nothing new (dedup keys)", lambda: services.reminders_dispatch(now=due))
+    TrainingSession.objects.filter(cohort__slug="bench-0").update(is_cancelled=True)
+    measure("dispatch after one session cancelled", lambda: services.reminders_dispatch(now=due))
+
+    people = list(User.objects.filter(email__startswith="bench-").order_by("pk")[: DIGEST_PEOPLE - 20])
+    people += list(User.objects.filter(email__startswith="bench-staff"))
+    monday = datetime.combine(SESSION_DAY - timedelta(days=1), clock(8), tzinfo=LONDON)
+    week = digests.digest_week(monday)
+    built = measure(
+        f"build {len(people)} digests (sections only)", lambda: len(digests.digests_build(week=week, users=people))
+    )
+    assert built == DIGEST_PEOPLE
+
+    def write_digests():
+        from django.db import transaction
+
+        specs = [d.spec for d in digests.digests_build(week=week, users=people) if d.blocks]
+        with transaction.atomic():
+            return services.messages_queue_many(specs=specs)
+
+    measure(f"build and write {DIGEST_PEOPLE} digests (render + insert)", write_digests)
+    traveller.stop()
+
+
+if __name__ == "__main__":
+    main()

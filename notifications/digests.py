@@ -1,0 +1,187 @@
+"""Weekly digests: who gets one, which sections each role reads, and the sections that depend only
+on cohorts. Other apps add sections with registry.register_digest_section (docs/notifications.md)."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from accounts.models import User
+from cohorts.models import Cohort, Enrolment, TrainingSession
+
+from . import registry
+from .registry import DigestBlock, DigestItem, DigestWeek, MessageSpec
+
+LONDON = ZoneInfo("Europe/London")
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_HOUR = 8  # 08:00 to 08:59 London time
+
+DIGEST_KIND = registry.register_kind(
+    "weekly_digest",
+    "Weekly progress digest",
+    optional=True,
+    description="Monday morning: your week ahead and, for staff, each running cohort.",
+)
+
+ROLE_FLAGS = {"programme_staff": "is_programme_staff", "mentor": "is_mentor", "officer": "is_officer"}
+
+
+def is_digest_hour(now: datetime) -> bool:
+    local = now.astimezone(LONDON)
+    return local.weekday() == DIGEST_WEEKDAY and local.hour == DIGEST_HOUR
+
+
+def digest_week(now: datetime) -> DigestWeek:
+    """The London week that contains `now`."""
+    local_day = now.astimezone(LONDON).date()
+    iso = local_day.isocalendar()
+    monday = local_day - timedelta(days=local_day.weekday())
+    return DigestWeek(iso_year=iso.year, iso_week=iso.week, monday=monday, sunday=monday + timedelta(days=6))
+
+
+def next_digest_time(now: datetime) -> datetime:
+    """The next Monday 08:00 London at or after `now`'s week (for the staff preview)."""
+    local_day = now.astimezone(LONDON).date()
+    monday = local_day + timedelta(days=(7 - local_day.weekday()) % 7 or 7)
+    return datetime.combine(monday, time(DIGEST_HOUR), tzinfo=LONDON)
+
+
+def week_bounds(week: DigestWeek) -> tuple[datetime, datetime]:
+    start = datetime.combine(week.monday, time(0), tzinfo=LONDON)
+    end = datetime.combine(week.monday + timedelta(days=7), time(0), tzinfo=LONDON)
+    return start, end
+
+
+@dataclass
+class Digest:
+    user: User
+    week: DigestWeek
+    blocks: list[DigestBlock]
+
+    @property
+    def dedup_key(self) -> str:
+        return f"digest:{self.user.pk}:{self.week.label}"
+
+    @property
+    def spec(self) -> MessageSpec:
+        return MessageSpec(
+            dedup_key=self.dedup_key,
+            to_email=self.user.email,
+            recipient=self.user,
+            kind=DIGEST_KIND.name,
+            template="weekly_digest",
+            context={"user": self.user, "week": self.week, "blocks": self.blocks},
+            send_after=datetime.combine(self.week.monday, time(DIGEST_HOUR), tzinfo=LONDON),
+        )
+
+
+def digest_recipients() -> list[User]:
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(is_programme_staff=True) | Q(is_mentor=True) | Q(is_officer=True))
+        .order_by("pk")
+    )
+
+
+def digests_build(*, week: DigestWeek, now: datetime | None = None, users: list[User] | None = None) -> list[Digest]:
+    """Every recipient's digest for `week`, sections in order. A fixed number of queries per
+    section, however many people there are."""
+    users = digest_recipients() if users is None else users
+    digests = {user.pk: Digest(user=user, week=week, blocks=[]) for user in users}
+    for section in sorted(registry.DIGEST_SECTIONS.values(), key=lambda section: (section.order, section.name)):
+        flag = ROLE_FLAGS[section.role]
+        members = [user for user in users if getattr(user, flag)]
+        if not members:
+            continue
+        for user_id, blocks in section.build(members, week).items():
+            digests[user_id].blocks.extend(block for block in blocks if block.items)
+    return list(digests.values())
+
+
+# --- sections that depend only on cohorts ----------------------------------------------------------
+
+
+def _session_line(session: TrainingSession) -> str:
+    local_start = session.starts_at.astimezone(LONDON)
+    local_end = session.ends_at.astimezone(LONDON)
+    when = f"{local_start:%A} {local_start.day} {local_start:%B}, {local_start:%H:%M} to {local_end:%H:%M}"
+    what = session.topic or f"Week {session.week_number}"
+    where = session.location or session.cohort.default_location or ("Online" if session.online_link else "")
+    text = f"{when}: {what}" + (f" ({where})" if where else "")
+    if session.is_cancelled:
+        text += " (cancelled)"
+    return text
+
+
+def officer_training_this_week(officers: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    start, end = week_bounds(week)
+    enrolments = list(
+        Enrolment.objects.filter(officer__in=officers, status=Enrolment.Status.SELECTED).select_related("stream")
+    )
+    sessions = TrainingSession.objects.filter(
+        cohort_id__in={enrolment.cohort_id for enrolment in enrolments}, starts_at__gte=start, starts_at__lt=end
+    ).select_related("cohort")
+    by_cohort: dict[int, list[TrainingSession]] = {}
+    for session in sessions:
+        by_cohort.setdefault(session.cohort_id, []).append(session)
+    blocks: dict[int, list[DigestBlock]] = {}
+    for enrolment in enrolments:
+        items = [
+            DigestItem(text=_session_line(session))
+            for session in by_cohort.get(enrolment.cohort_id, [])
+            if not enrolment.stream or enrolment.stream.covers(session.week_number)
+        ]
+        if items:
+            blocks.setdefault(enrolment.officer_id, []).append(
+                DigestBlock(title="Your training this week", items=items)
+            )
+    return blocks
+
+
+def staff_running_cohorts(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    start, end = week_bounds(week)
+    cohorts = list(
+        Cohort.objects.filter(status=Cohort.Status.RUNNING)
+        .annotate(
+            selected=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.SELECTED)),
+            waitlisted=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)),
+            withdrawn=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN)),
+        )
+        .order_by("start_date", "name")
+    )
+    sessions: dict[int, list[TrainingSession]] = {}
+    for session in TrainingSession.objects.filter(
+        cohort__in=cohorts, starts_at__gte=start, starts_at__lt=end
+    ).select_related("cohort"):
+        sessions.setdefault(session.cohort_id, []).append(session)
+    blocks = []
+    for cohort in cohorts:
+        items = [
+            DigestItem(
+                text=(
+                    f"{cohort.selected} of {cohort.capacity} places taken, {cohort.waitlisted} waitlisted, "
+                    f"{cohort.withdrawn} withdrawn"
+                ),
+                url=reverse("cohorts:cohort_detail", kwargs={"slug": cohort.slug}),
+            )
+        ]
+        items += [DigestItem(text=f"Session: {_session_line(session)}") for session in sessions.get(cohort.pk, [])]
+        blocks.append(DigestBlock(title=cohort.name, items=items))
+    return {user.pk: blocks for user in staff} if blocks else {}
+
+
+registry.register_digest_section(
+    name="officer_training_this_week", role="officer", build=officer_training_this_week, order=10
+)
+registry.register_digest_section(
+    name="staff_running_cohorts", role="programme_staff", build=staff_running_cohorts, order=10
+)
+
+
+def digest_preview_for(*, now: datetime) -> tuple[DigestWeek, list[Digest]]:
+    """The digests that would go next Monday, built from today's data (for the staff preview)."""
+    when = next_digest_time(now)
+    week = digest_week(when)
+    return week, [digest for digest in digests_build(week=week) if digest.blocks]

@@ -1,0 +1,33 @@
+from django.db.models import Count, QuerySet
+
+from . import registry
+from .models import Message, Unsubscription
+
+
+def outbox_list(*, status: str = "", kind: str = "") -> QuerySet[Message]:
+    """Every message, newest first, for programme staff; the bodies are left for the detail page."""
+    messages = Message.objects.select_related("recipient").defer("body_text", "body_html", "attachments")
+    if status:
+        messages = messages.filter(status=status)
+    if kind:
+        messages = messages.filter(kind=kind)
+    return messages.order_by("-created_at", "-pk")
+
+
+def outbox_counts() -> dict[str, int]:
+    counts = dict(Message.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status, _ in Message.Status.choices}
+
+
+def outbox_kinds() -> list[str]:
+    return sorted(set(Message.objects.order_by().values_list("kind", flat=True).distinct()) | set(registry.KINDS))
+
+
+def message_detail(*, pk: int) -> Message:
+    return Message.objects.select_related("recipient").get(pk=pk)
+
+
+def preferences_for(user) -> list[tuple[registry.Kind, bool]]:
+    """Each optional kind with whether the person receives it."""
+    off = set(Unsubscription.objects.filter(user=user).values_list("kind", flat=True))
+    return [(kind, kind.name not in off) for kind in registry.optional_kinds()]
