@@ -8,6 +8,8 @@ NAVIGATION = [
     ("Cohorts", "cohorts:cohort_list", (Role.STAFF,)),
     ("People", "accounts:people_list", (Role.STAFF,)),
     ("Organisations", "cohorts:organisation_list", (Role.STAFF,)),
+    ("Apply", "cohorts:cohorts_open", (Role.OFFICER,)),
+    ("My attendance", "cohorts:my_attendance", (Role.OFFICER,)),
 ]
 
 

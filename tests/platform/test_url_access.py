@@ -17,6 +17,7 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "cohorts:manager_decision",  # the line manager has no account; the signed link is the key
 }
 
 
