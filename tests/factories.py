@@ -101,3 +101,24 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     job_title = "Data analyst"
     line_manager_name = "Morgan Manager"
     line_manager_email = factory.Sequence(lambda n: f"manager{n}@example.org")
+
+
+# --- cohorts ---
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Attendance"
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    enrolment = factory.SubFactory(EnrolmentFactory, cohort=factory.SelfAttribute("..session.cohort"))
+    mark = "present"
+
+
+class ApplicationScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.ApplicationScore"
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status=Enrolment.Status.MANAGER_APPROVED)
+    scorer = factory.SubFactory(StaffFactory)
+    score = 3
