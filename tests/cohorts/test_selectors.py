@@ -95,3 +95,24 @@ def test_applications_waiting_counts_manager_and_staff_decisions():
     EnrolmentFactory(cohort=cohort, status="manager_approved", manager_decision="approved")
     EnrolmentFactory(cohort=cohort)
     assert selectors.applications_waiting(cohort) == {"manager": 1, "staff": 1}
+
+
+def test_demo_pilot_has_someone_at_risk_and_next_has_every_stage():
+    from django.core.management import call_command
+
+    from cohorts.models import Cohort
+
+    call_command("seed_demo", verbosity=0)
+    pilot = Cohort.objects.get(slug="pilot")
+    assert [row.enrolment.officer.email for row in selectors.officers_at_risk(pilot)] == ["officer3@example.org"]
+    assert pilot.enrolments.filter(status="selected").count() == 15
+    assert set(pilot.enrolments.values_list("status", flat=True)) == {"selected", "waitlisted", "withdrawn"}
+    upcoming = Cohort.objects.get(slug="next")
+    assert upcoming.status == "recruiting"
+    assert set(upcoming.enrolments.values_list("status", flat=True)) == {
+        "applied",
+        "manager_approved",
+        "selected",
+        "waitlisted",
+        "withdrawn",
+    }
