@@ -13,6 +13,8 @@ NAVIGATION = [
     ("Mentees’ projects", "projects:mentee_projects", (Role.MENTOR,)),
     ("Showcase", "projects:showcase", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
     ("Outbox", "notifications:outbox", (Role.STAFF,)),
+    ("Apply", "cohorts:cohorts_open", (Role.OFFICER,)),
+    ("My attendance", "cohorts:my_attendance", (Role.OFFICER,)),
 ]
 
 

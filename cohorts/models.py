@@ -54,6 +54,9 @@ class Cohort(models.Model):
     day_starts = models.TimeField(default=time(10, 0))
     day_ends = models.TimeField(default=time(16, 0))
     default_location = models.CharField(max_length=300, blank=True)
+    curriculum = models.ForeignKey(
+        "CurriculumTemplate", on_delete=models.SET_NULL, null=True, blank=True, related_name="cohorts"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -200,6 +203,7 @@ class Enrolment(models.Model):
     manager_decided_at = models.DateTimeField(null=True, blank=True)
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -210,6 +214,16 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} in {self.cohort} ({self.get_status_display()})"
+
+    @property
+    def has_open_offer(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.WAITLISTED
+            and self.offer_expires_at is not None
+            and self.offer_expires_at > timezone.now()
+        )
 
 
 class EnrolmentEvent(models.Model):
@@ -225,3 +239,50 @@ class EnrolmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment}: {self.from_status or 'new'} to {self.to_status}"
+
+
+class ApplicationScore(models.Model):
+    """One member of staff's score for one application; the page shows the mean of all of them."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="scores")
+    scorer = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=300, blank=True)
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "scorer"], name="one_score_per_scorer"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorer} scored {self.enrolment}: {self.score}"
+
+
+class Attendance(models.Model):
+    """One officer's mark in one session's register."""
+
+    class Mark(models.TextChoices):
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
+    mark = models.CharField(max_length=10, choices=Mark.choices)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="one_mark_per_officer_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.officer} {self.get_mark_display()} at {self.session}"
+
+    @property
+    def attended(self) -> bool:
+        return self.mark in (self.Mark.PRESENT, self.Mark.LATE)

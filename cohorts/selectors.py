@@ -1,9 +1,15 @@
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
 
-from .models import Cohort, Enrolment, Organisation, TrainingSession
+from .models import Attendance, Cohort, CurriculumTemplate, Enrolment, Organisation, TrainingSession
+
+AT_RISK_WINDOW = 4  # the last four held sessions
+AT_RISK_ABSENCES = 2  # two or more unexcused absences in them
 
 
 def cohort_list() -> QuerySet[Cohort]:
@@ -58,3 +64,172 @@ def organisation_enrolments(organisation: Organisation) -> QuerySet[Enrolment]:
         .select_related("officer", "cohort", "stream")
         .order_by("-cohort__start_date", "officer__full_name")
     )
+
+
+def organisation_officers(organisation: Organisation) -> QuerySet[User]:
+    """Officers of one organisation, whether or not they have applied yet."""
+    return User.objects.officers().filter(organisation=organisation).order_by("full_name")
+
+
+def curriculum_list() -> QuerySet[CurriculumTemplate]:
+    return CurriculumTemplate.objects.annotate(topic_count=Count("topics")).order_by("name")
+
+
+def cohorts_open_for_applications() -> QuerySet[Cohort]:
+    return Cohort.objects.filter(status=Cohort.Status.RECRUITING).order_by("start_date")
+
+
+def sessions_for_officer(officer: User) -> list[TrainingSession]:
+    """Every session of every cohort the officer has a place on (selected or completed)."""
+    sessions = []
+    for enrolment in enrolments_for_officer(officer).filter(
+        status__in=[Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED]
+    ):
+        sessions.extend(sessions_for_enrolment(enrolment))
+    return sessions
+
+
+def enrolment_visible_to(user: User, pk: int) -> Enrolment | None:
+    """Staff see every application; an officer sees only their own."""
+    qs = Enrolment.objects.select_related("cohort", "officer", "organisation", "stream")
+    if not has_role(user, Role.STAFF):
+        qs = qs.filter(officer=user)
+    return qs.filter(pk=pk).first()
+
+
+def applications_for_cohort(cohort: Cohort) -> QuerySet[Enrolment]:
+    """Applications with their mean staff score, waitlist first in order, then by name."""
+    return (
+        cohort.enrolments.select_related("officer", "organisation", "stream")
+        .annotate(mean_score=Avg("scores__score"), score_count=Count("scores"))
+        .order_by("status", "waitlist_position", "officer__full_name")
+    )
+
+
+def roster(cohort: Cohort) -> QuerySet[Enrolment]:
+    return (
+        cohort.enrolments.filter(status__in=[Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED])
+        .select_related("officer", "organisation", "stream")
+        .order_by("officer__full_name")
+    )
+
+
+def _covers(enrolment: Enrolment, session: TrainingSession) -> bool:
+    return enrolment.stream is None or enrolment.stream.covers(session.week_number)
+
+
+def held_sessions(cohort: Cohort) -> list[TrainingSession]:
+    return list(cohort.sessions.filter(starts_at__lte=timezone.now(), is_cancelled=False).order_by("starts_at"))
+
+
+@dataclass
+class OfficerAttendance:
+    enrolment: Enrolment
+    attended: int
+    expected: int
+    recent_absences: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.expected if self.expected else None
+
+    @property
+    def at_risk(self) -> bool:
+        return self.recent_absences >= AT_RISK_ABSENCES
+
+
+def attendance_by_officer(cohort: Cohort) -> list[OfficerAttendance]:
+    """Attendance rate per officer over held sessions that had a register, and the at-risk flag:
+    derived every time, never stored, so it clears itself once the officer attends again."""
+    sessions = held_sessions(cohort)
+    marks = {
+        (row.enrolment_id, row.session_id): row.mark
+        for row in Attendance.objects.filter(session__cohort=cohort).only("enrolment_id", "session_id", "mark")
+    }
+    result = []
+    for enrolment in roster(cohort):
+        theirs = [session for session in sessions if _covers(enrolment, session)]
+        recorded = [marks[(enrolment.pk, s.pk)] for s in theirs if (enrolment.pk, s.pk) in marks]
+        recent = [marks.get((enrolment.pk, s.pk)) for s in theirs[-AT_RISK_WINDOW:]]
+        result.append(
+            OfficerAttendance(
+                enrolment=enrolment,
+                attended=sum(1 for mark in recorded if mark in (Attendance.Mark.PRESENT, Attendance.Mark.LATE)),
+                expected=sum(1 for mark in recorded if mark != Attendance.Mark.EXCUSED),
+                recent_absences=sum(1 for mark in recent if mark == Attendance.Mark.ABSENT),
+            )
+        )
+    return result
+
+
+def officers_at_risk(cohort: Cohort) -> list[OfficerAttendance]:
+    return [row for row in attendance_by_officer(cohort) if row.at_risk]
+
+
+def officer_attendance(enrolment: Enrolment) -> tuple[list[tuple[TrainingSession, Attendance | None]], bool]:
+    """One officer's own marks per held session, and whether they are at risk."""
+    sessions = [s for s in held_sessions(enrolment.cohort) if _covers(enrolment, s)]
+    marks = {row.session_id: row for row in enrolment.attendances.all()}
+    rows = [(session, marks.get(session.pk)) for session in sessions]
+    recent = rows[-AT_RISK_WINDOW:]
+    absences = sum(1 for _, mark in recent if mark is not None and mark.mark == Attendance.Mark.ABSENT)
+    return rows, absences >= AT_RISK_ABSENCES
+
+
+@dataclass
+class SessionAttendance:
+    session: TrainingSession
+    attended: int
+    recorded: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.recorded if self.recorded else None
+
+
+def attendance_by_session(cohort: Cohort) -> list[SessionAttendance]:
+    sessions = cohort.sessions.annotate(
+        attended=Count("attendances", filter=Q(attendances__mark__in=["present", "late"])),
+        recorded=Count("attendances", filter=~Q(attendances__mark="excused")),
+    ).order_by("starts_at")
+    return [SessionAttendance(session=s, attended=s.attended, recorded=s.recorded) for s in sessions]
+
+
+def register_rows(session: TrainingSession) -> list[tuple[Enrolment, str]]:
+    """Every officer expected at the session, with the mark already recorded (or "")."""
+    marks = dict(session.attendances.values_list("enrolment_id", "mark"))
+    return [
+        (enrolment, marks.get(enrolment.pk, "")) for enrolment in roster(session.cohort) if _covers(enrolment, session)
+    ]
+
+
+def places_by_organisation(cohort: Cohort) -> list[dict]:
+    caps = dict(cohort.organisation_places.values_list("organisation_id", "places"))
+    rows = (
+        cohort.enrolments.filter(status=Enrolment.Status.SELECTED)
+        .values("organisation_id", "organisation__name", "organisation__gss_code")
+        .annotate(filled=Count("pk"))
+        .order_by("organisation__name")
+    )
+    result = [
+        {
+            "name": row["organisation__name"],
+            "gss_code": row["organisation__gss_code"],
+            "filled": row["filled"],
+            "places": caps.pop(row["organisation_id"], None),
+        }
+        for row in rows
+    ]
+    for organisation in Organisation.objects.filter(pk__in=list(caps)).order_by("name"):
+        result.append(
+            {"name": organisation.name, "gss_code": organisation.gss_code, "filled": 0, "places": caps[organisation.pk]}
+        )
+    return result
+
+
+def applications_waiting(cohort: Cohort) -> dict[str, int]:
+    counts = cohort.enrolments.aggregate(
+        manager=Count("pk", filter=Q(status=Enrolment.Status.APPLIED, manager_decision="pending")),
+        staff=Count("pk", filter=Q(status=Enrolment.Status.MANAGER_APPROVED)),
+    )
+    return counts

@@ -1,12 +1,34 @@
-from datetime import date, datetime, timedelta
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from notifications.services import absolute_url, message_queue
 
-from .models import Cohort, CurriculumTemplate, Enrolment, EnrolmentEvent, TrainingSession
+from .models import (
+    ApplicationScore,
+    Attendance,
+    Cohort,
+    CurriculumTemplate,
+    CurriculumTopic,
+    Enrolment,
+    EnrolmentEvent,
+    Organisation,
+    OrganisationPlaces,
+    Stream,
+    TrainingSession,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -65,3 +87,550 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str, actor: User | Non
     enrolment.save(update_fields=["status"])
     EnrolmentEvent.objects.create(enrolment=enrolment, from_status=previous, to_status=status, actor=actor, note=note)
     return enrolment
+
+
+class CohortError(Exception):
+    """A change to a cohort or an enrolment that the rules refuse; the message is shown to the user."""
+
+
+# --- cohorts and their schedule ---
+
+
+@dataclass
+class StreamSpec:
+    name: str
+    first_week: int
+    last_week: int
+
+
+def _streams_set(*, cohort: Cohort, streams: list[StreamSpec]) -> None:
+    keep = []
+    for spec in streams:
+        stream, _ = Stream.objects.update_or_create(
+            cohort=cohort, name=spec.name, defaults={"first_week": spec.first_week, "last_week": spec.last_week}
+        )
+        keep.append(stream.pk)
+    cohort.streams.exclude(pk__in=keep).delete()
+
+
+def _places_set(*, cohort: Cohort, places: dict[Organisation, int]) -> None:
+    for organisation, number in places.items():
+        OrganisationPlaces.objects.update_or_create(
+            cohort=cohort, organisation=organisation, defaults={"places": number}
+        )
+    cohort.organisation_places.exclude(organisation__in=list(places)).delete()
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    name: str,
+    slug: str,
+    start_date: date,
+    training_weekday: int,
+    weeks: int = 12,
+    capacity: int = 15,
+    status: str = Cohort.Status.DRAFT,
+    default_location: str = "",
+    curriculum: CurriculumTemplate | None = None,
+    streams: list[StreamSpec] | None = None,
+    places: dict[Organisation, int] | None = None,
+) -> Cohort:
+    """Creates a cohort and generates its weekly schedule from the curriculum."""
+    if start_date < timezone.localdate():
+        raise CohortError("Enter a start date that is today or in the future")
+    cohort = Cohort(
+        name=name,
+        slug=slug,
+        start_date=start_date,
+        training_weekday=training_weekday,
+        weeks=weeks,
+        capacity=capacity,
+        status=status,
+        default_location=default_location,
+        curriculum=curriculum,
+    )
+    cohort.full_clean()
+    cohort.save()
+    _streams_set(cohort=cohort, streams=streams or [])
+    _places_set(cohort=cohort, places=places or {})
+    schedule_generate(cohort=cohort, curriculum=curriculum)
+    return cohort
+
+
+def selected_count(cohort: Cohort, *, organisation: Organisation | None = None) -> int:
+    qs = cohort.enrolments.filter(status=Enrolment.Status.SELECTED)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs.count()
+
+
+@transaction.atomic
+def cohort_update(
+    *,
+    cohort: Cohort,
+    name: str,
+    capacity: int,
+    status: str,
+    default_location: str = "",
+    streams: list[StreamSpec] | None = None,
+    places: dict[Organisation, int] | None = None,
+) -> Cohort:
+    """Changes a cohort's settings. Dates stay as they are: staff move single sessions instead, so
+    calendars that officers already subscribed to keep their events."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    taken = selected_count(cohort)
+    if capacity < taken:
+        raise CohortError(f"Capacity cannot be less than the {taken} officers already selected")
+    for organisation, number in (places or {}).items():
+        taken_here = selected_count(cohort, organisation=organisation)
+        if number < taken_here:
+            raise CohortError(
+                f"Places for {organisation} cannot be less than the {taken_here} officers already selected"
+            )
+    cohort.name = name
+    cohort.capacity = capacity
+    cohort.status = status
+    cohort.default_location = default_location
+    cohort.full_clean()
+    cohort.save()
+    if streams is not None:
+        _streams_set(cohort=cohort, streams=streams)
+    if places is not None:
+        _places_set(cohort=cohort, places=places)
+    return cohort
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: TrainingSession,
+    day: date,
+    starts: time,
+    ends: time,
+    topic: str,
+    location: str = "",
+    online_link: str = "",
+    materials: str = "",
+) -> TrainingSession:
+    """Edits a session; the calendar SEQUENCE goes up so calendar apps replace the old event."""
+    session.starts_at = london_datetime(day, starts)
+    session.ends_at = london_datetime(day, ends)
+    session.topic = topic
+    session.location = location
+    session.online_link = online_link
+    session.materials = materials
+    session.sequence += 1
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: TrainingSession) -> TrainingSession:
+    session.is_cancelled = True
+    session.sequence += 1
+    session.save(update_fields=["is_cancelled", "sequence"])
+    return session
+
+
+@transaction.atomic
+def curriculum_update(*, template: CurriculumTemplate, name: str, description: str, topics: list[str]) -> None:
+    """Topics are given in week order. A week keeps its materials when its topic is renamed."""
+    template.name = name
+    template.description = description
+    template.full_clean()
+    template.save()
+    for week_number, topic in enumerate(topics, start=1):
+        CurriculumTopic.objects.update_or_create(template=template, week_number=week_number, defaults={"topic": topic})
+    template.topics.filter(week_number__gt=len(topics)).delete()
+
+
+# --- applications ---
+
+MANAGER_LINK_SALT = "cohorts.manager-decision"
+MANAGER_LINK_MAX_AGE = timedelta(days=14)
+OFFER_DAYS = 7
+
+
+class ManagerLinkInvalid(Exception):
+    """The link was changed, or it is too old."""
+
+
+def manager_link_token(enrolment: Enrolment) -> str:
+    return signing.TimestampSigner(salt=MANAGER_LINK_SALT).sign(str(enrolment.pk))
+
+
+def manager_link_enrolment(token: str) -> Enrolment:
+    try:
+        pk = signing.TimestampSigner(salt=MANAGER_LINK_SALT).unsign(token, max_age=MANAGER_LINK_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ManagerLinkInvalid("expired") from exc
+    except signing.BadSignature as exc:
+        raise ManagerLinkInvalid("tampered") from exc
+    enrolment = Enrolment.objects.select_related("officer", "cohort", "organisation").filter(pk=pk).first()
+    if enrolment is None:
+        raise ManagerLinkInvalid("gone")
+    return enrolment
+
+
+@transaction.atomic
+def application_create(
+    *,
+    cohort: Cohort,
+    officer: User,
+    organisation: Organisation,
+    job_title: str,
+    motivation: str,
+    prior_experience: str,
+    proposed_problem: str,
+    line_manager_name: str,
+    line_manager_email: str,
+    applied_by: User,
+) -> Enrolment:
+    """An officer (or staff on their behalf) applies; their line manager is emailed a signed link."""
+    if cohort.status != Cohort.Status.RECRUITING:
+        raise CohortError(f"{cohort.name} is not taking applications")
+    if Enrolment.objects.filter(cohort=cohort, officer=officer).exists():
+        raise CohortError(f"{officer.full_name} has already applied to {cohort.name}")
+    enrolment = Enrolment.objects.create(
+        cohort=cohort,
+        officer=officer,
+        organisation=organisation,
+        job_title=job_title,
+        motivation=motivation,
+        prior_experience=prior_experience,
+        proposed_problem=proposed_problem,
+        line_manager_name=line_manager_name,
+        line_manager_email=line_manager_email.lower(),
+        applied_by=applied_by,
+    )
+    EnrolmentEvent.objects.create(
+        enrolment=enrolment, from_status="", to_status=Enrolment.Status.APPLIED, actor=applied_by, note="Applied"
+    )
+    link = absolute_url(reverse("cohorts:manager_decision", kwargs={"token": manager_link_token(enrolment)}))
+    message_queue(
+        to_email=enrolment.line_manager_email,
+        kind="manager_approval",
+        dedup_key=f"manager_approval:{enrolment.pk}",
+        template="cohorts_manager_approval",
+        context={"enrolment": enrolment, "link": link, "days": MANAGER_LINK_MAX_AGE.days},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
+    """The line manager's answer. It is given once; a second answer is refused."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.manager_decision != Enrolment.ManagerDecision.PENDING:
+        raise CohortError("A decision has already been recorded for this application")
+    enrolment.manager_decision = Enrolment.ManagerDecision.APPROVED if approve else Enrolment.ManagerDecision.DECLINED
+    enrolment.manager_decided_at = timezone.now()
+    enrolment.save(update_fields=["manager_decision", "manager_decided_at"])
+    note = f"Line manager {enrolment.line_manager_email} {'approved' if approve else 'declined'}"
+    if approve and enrolment.status == Enrolment.Status.APPLIED:
+        enrolment_set_status(enrolment=enrolment, status=Enrolment.Status.MANAGER_APPROVED, actor=None, note=note)
+    else:
+        EnrolmentEvent.objects.create(
+            enrolment=enrolment, from_status=enrolment.status, to_status=enrolment.status, note=note
+        )
+    return enrolment
+
+
+@transaction.atomic
+def application_score(*, enrolment: Enrolment, scorer: User, score: int, comment: str = "") -> ApplicationScore:
+    if not 1 <= score <= 5:
+        raise CohortError("Enter a score from 1 to 5")
+    row, _ = ApplicationScore.objects.update_or_create(
+        enrolment=enrolment, scorer=scorer, defaults={"score": score, "comment": comment}
+    )
+    return row
+
+
+def _places_check(*, cohort: Cohort, enrolment: Enrolment) -> None:
+    """Refuses a place beyond the cohort's capacity or the organisation's places. Open offers to
+    waitlisted officers hold their place until they expire."""
+    now = timezone.now()
+    holding = cohort.enrolments.exclude(pk=enrolment.pk).filter(
+        Q(status=Enrolment.Status.SELECTED) | Q(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=now)
+    )
+    if holding.count() >= cohort.capacity:
+        raise CohortError(f"{cohort.name} is full: all {cohort.capacity} places are taken")
+    cap = OrganisationPlaces.objects.filter(cohort=cohort, organisation_id=enrolment.organisation_id).first()
+    if cap is not None and holding.filter(organisation_id=enrolment.organisation_id).count() >= cap.places:
+        raise CohortError(f"{enrolment.organisation} has used all of its {cap.places} places on {cohort.name}")
+
+
+@transaction.atomic
+def enrolment_select(*, enrolment: Enrolment, actor: User) -> Enrolment:
+    cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.SELECTED:
+        raise CohortError(f"{enrolment.officer} is already selected")
+    if enrolment.manager_decision != Enrolment.ManagerDecision.APPROVED:
+        raise CohortError("Their line manager has not approved this application yet")
+    _places_check(cohort=cohort, enrolment=enrolment)
+    enrolment.waitlist_position = None
+    enrolment.offer_expires_at = None
+    enrolment.save(update_fields=["waitlist_position", "offer_expires_at"])
+    return enrolment_set_status(enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=actor)
+
+
+@transaction.atomic
+def enrolment_waitlist(*, enrolment: Enrolment, actor: User) -> Enrolment:
+    """Puts the application at the end of the cohort's waitlist."""
+    Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    if enrolment.status == Enrolment.Status.WAITLISTED:
+        raise CohortError(f"{enrolment.officer} is already on the waitlist")
+    last = Enrolment.objects.filter(cohort_id=enrolment.cohort_id).aggregate(last=Max("waitlist_position"))["last"]
+    enrolment.waitlist_position = (last or 0) + 1
+    enrolment.save(update_fields=["waitlist_position"])
+    return enrolment_set_status(enrolment=enrolment, status=Enrolment.Status.WAITLISTED, actor=actor)
+
+
+def _offer_next(*, cohort: Cohort) -> Enrolment | None:
+    """Offers a free place to the first waitlisted officer without an offer, by email."""
+    now = timezone.now()
+    waiting = (
+        cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED)
+        .filter(Q(offer_expires_at__isnull=True) | Q(offer_expires_at__lte=now))
+        .exclude(manager_decision=Enrolment.ManagerDecision.DECLINED)
+        .select_related("officer", "organisation")
+        .order_by("waitlist_position", "created_at")
+    )
+    for candidate in waiting:
+        if candidate.offer_expires_at is not None:
+            continue  # an offer already lapsed: they stay waitlisted, staff decide
+        try:
+            _places_check(cohort=cohort, enrolment=candidate)
+        except CohortError:
+            continue
+        candidate.offer_expires_at = now + timedelta(days=OFFER_DAYS)
+        candidate.save(update_fields=["offer_expires_at"])
+        EnrolmentEvent.objects.create(
+            enrolment=candidate,
+            from_status=candidate.status,
+            to_status=candidate.status,
+            note=f"Offered a place until {timezone.localtime(candidate.offer_expires_at):%-d %B %Y %H:%M}",
+        )
+        link = absolute_url(reverse("cohorts:application_detail", kwargs={"pk": candidate.pk}))
+        message_queue(
+            recipient=candidate.officer,
+            to_email=candidate.officer.email,
+            kind="place_offer",
+            dedup_key=f"place_offer:{candidate.pk}:{candidate.offer_expires_at.isoformat()}",
+            template="cohorts_place_offer",
+            context={"enrolment": candidate, "link": link},
+        )
+        return candidate
+    return None
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, actor: User, note: str = "") -> Enrolment:
+    """Withdraws an application. A selected officer's place is offered to the next on the waitlist."""
+    cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise CohortError("This application has already been withdrawn")
+    was_selected = enrolment.status == Enrolment.Status.SELECTED or enrolment.has_open_offer
+    enrolment.waitlist_position = None
+    enrolment.offer_expires_at = None
+    enrolment.save(update_fields=["waitlist_position", "offer_expires_at"])
+    enrolment_set_status(enrolment=enrolment, status=Enrolment.Status.WITHDRAWN, actor=actor, note=note)
+    if was_selected:
+        _offer_next(cohort=cohort)
+    return enrolment
+
+
+@transaction.atomic
+def offer_accept(*, enrolment: Enrolment, officer: User) -> Enrolment:
+    Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.officer_id != officer.pk:
+        raise CohortError("This offer is not yours")
+    if not enrolment.has_open_offer:
+        raise CohortError("This offer has expired or has already been answered")
+    enrolment.waitlist_position = None
+    enrolment.offer_expires_at = None
+    enrolment.save(update_fields=["waitlist_position", "offer_expires_at"])
+    return enrolment_set_status(
+        enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=officer, note="Accepted the offered place"
+    )
+
+
+# --- attendance ---
+
+
+@transaction.atomic
+def register_save(*, session: TrainingSession, marks: dict[int, str], actor: User) -> int:
+    """Saves a whole session's register at once. `marks` maps enrolment ids to marks; only officers
+    selected on the session's cohort can be marked."""
+    allowed = set(
+        session.cohort.enrolments.filter(
+            status__in=[Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED]
+        ).values_list("pk", flat=True)
+    )
+    unknown = set(marks) - allowed
+    if unknown:
+        raise CohortError("The register lists an officer who is not on this cohort")
+    for enrolment_id, mark in marks.items():
+        if mark not in Attendance.Mark.values:
+            raise CohortError("Choose present, late, absent or excused for every officer")
+        Attendance.objects.update_or_create(
+            session=session, enrolment_id=enrolment_id, defaults={"mark": mark, "recorded_by": actor}
+        )
+    return len(marks)
+
+
+# --- roster import ---
+
+ROSTER_COLUMNS = ["email", "full_name", "organisation", "job_title", "stream"]
+
+
+@dataclass
+class RosterRow:
+    number: int  # as a spreadsheet shows it: the header is row 1
+    email: str
+    full_name: str
+    organisation: Organisation | None
+    job_title: str
+    stream: Stream | None
+    errors: list[str] = field(default_factory=list)
+    outcome: str = ""  # "new officer", "selected", "already on the roster"
+
+
+@dataclass
+class RosterImport:
+    rows: list[RosterRow]
+    errors: list[str]  # "row N: message", and file-level problems
+    saved: bool = False
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for row in self.rows if row.outcome != "already on the roster")
+
+
+def _organisation_lookup() -> dict[str, Organisation]:
+    lookup = {}
+    for organisation in Organisation.objects.all():
+        lookup[organisation.name.casefold()] = organisation
+        if organisation.gss_code:
+            lookup[organisation.gss_code.casefold()] = organisation
+    return lookup
+
+
+def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
+    """Reads and checks a roster CSV without saving anything."""
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in ("email", "full_name", "organisation") if name not in header]
+    if missing:
+        return RosterImport(rows=[], errors=[f"row 1: the header must include {', '.join(missing)}"])
+    reader.fieldnames = header
+    organisations = _organisation_lookup()
+    streams = {stream.name.casefold(): stream for stream in cohort.streams.all()}
+    existing = {enrolment.officer.email: enrolment for enrolment in cohort.enrolments.select_related("officer")}
+    users = {user.email: user for user in User.objects.all().only("email", "is_officer")}
+    holding = selected_count(cohort)
+    seen: set[str] = set()
+    rows: list[RosterRow] = []
+    for number, raw in enumerate(reader, start=2):
+        values = {key: (value or "").strip() for key, value in raw.items() if key}
+        email = values.get("email", "").lower()
+        organisation_name = values.get("organisation", "")
+        row = RosterRow(
+            number=number,
+            email=email,
+            full_name=values.get("full_name", ""),
+            organisation=organisations.get(organisation_name.casefold()),
+            job_title=values.get("job_title", ""),
+            stream=None,
+        )
+        try:
+            validate_email(email)
+        except ValidationError:
+            row.errors.append(f"'{email}' is not a valid email address" if email else "enter an email address")
+        if email and email in seen:
+            row.errors.append(f"{email} appears more than once in the file")
+        seen.add(email)
+        if not row.full_name:
+            row.errors.append("enter a full name")
+        if row.organisation is None:
+            row.errors.append(f"unknown organisation '{organisation_name}' (use its GSS code or full name)")
+        stream_name = values.get("stream", "")
+        if stream_name:
+            row.stream = streams.get(stream_name.casefold())
+            if row.stream is None:
+                row.errors.append(f"unknown stream '{stream_name}'")
+        enrolment = existing.get(email)
+        if enrolment is not None and enrolment.status == Enrolment.Status.SELECTED:
+            row.outcome = "already on the roster"
+        else:
+            row.outcome = "selected" if email in users else "new officer"
+            if not row.errors:
+                holding += 1
+                if holding > cohort.capacity:
+                    row.errors.append(f"the cohort is full ({cohort.capacity} places)")
+        rows.append(row)
+    if not rows:
+        return RosterImport(rows=[], errors=["row 2: the file has no officers in it"])
+    errors = [f"row {row.number}: {message}" for row in rows for message in row.errors]
+    return RosterImport(rows=rows, errors=errors)
+
+
+@transaction.atomic
+def roster_import(*, cohort: Cohort, content: bytes | str, actor: User | None, dry_run: bool = False) -> RosterImport:
+    """All or nothing: every row must be valid, or nothing is saved. Officers already selected are
+    left as they are, so importing the same file twice changes nothing."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    result = roster_read(cohort=cohort, content=content)
+    if not result.is_valid or dry_run:
+        return result
+    from accounts.services import user_create
+
+    for row in result.rows:
+        if row.outcome == "already on the roster":
+            continue
+        officer = User.objects.filter(email__iexact=row.email).first()
+        if officer is None:
+            officer = user_create(
+                email=row.email,
+                full_name=row.full_name,
+                organisation=row.organisation,
+                job_title=row.job_title,
+                is_officer=True,
+                created_by=actor,
+            )
+        elif not officer.is_officer:
+            officer.is_officer = True
+            if officer.organisation_id is None:
+                officer.organisation = row.organisation
+            officer.save(update_fields=["is_officer", "organisation"])
+        enrolment, _ = Enrolment.objects.get_or_create(
+            cohort=cohort,
+            officer=officer,
+            defaults={
+                "organisation": row.organisation,
+                "job_title": row.job_title,
+                "stream": row.stream,
+                "applied_by": actor,
+                # The programme team agreed release with managers outside the service.
+                "manager_decision": Enrolment.ManagerDecision.APPROVED,
+            },
+        )
+        enrolment.waitlist_position = None
+        enrolment.offer_expires_at = None
+        enrolment.stream = row.stream
+        enrolment.save(update_fields=["waitlist_position", "offer_expires_at", "stream"])
+        enrolment_set_status(
+            enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=actor, note="Imported from roster"
+        )
+    result.saved = True
+    return result

@@ -181,3 +181,24 @@ class MessageFactory(factory.django.DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"Message {n}")
     body_text = "Hello"
     body_html = "<p>Hello</p>"
+
+
+# --- cohorts ---
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Attendance"
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    enrolment = factory.SubFactory(EnrolmentFactory, cohort=factory.SelfAttribute("..session.cohort"))
+    mark = "present"
+
+
+class ApplicationScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.ApplicationScore"
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status=Enrolment.Status.MANAGER_APPROVED)
+    scorer = factory.SubFactory(StaffFactory)
+    score = 3

@@ -1,7 +1,7 @@
 from django import template
-from django.utils import timezone
 
 from cohorts import selectors
+from cohorts.models import Enrolment
 
 register = template.Library()
 
@@ -9,10 +9,10 @@ register = template.Library()
 @register.inclusion_tag("cohorts/panels/officer_cohort.html")
 def officer_cohort_panel(user):
     enrolment = selectors.current_enrolment(user)
-    sessions = selectors.sessions_for_enrolment(enrolment) if enrolment else []
-    now = timezone.now()
-    upcoming = [session for session in sessions if session.ends_at >= now and not session.is_cancelled][:3]
-    return {"enrolment": enrolment, "upcoming": upcoming}
+    placed = enrolment is not None and enrolment.status in (Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED)
+    sessions = selectors.sessions_for_enrolment(enrolment) if placed else []
+    open_count = selectors.cohorts_open_for_applications().exclude(enrolments__officer=user).count()
+    return {"enrolment": enrolment, "sessions": sessions, "open_count": open_count}
 
 
 @register.inclusion_tag("cohorts/panels/staff_cohorts.html")

@@ -18,6 +18,7 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "notifications:unsubscribe",  # one-click unsubscribe: the signed token is the authority
+    "cohorts:manager_decision",  # the line manager has no account; the signed link is the key
 }
 
 

@@ -1,0 +1,14 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A rate from 0 to 1 as a whole percentage; an em dash where nothing was recorded."""
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+@register.filter
+def ordinal_place(position: int) -> str:
+    return f"number {position} on the waitlist"
