@@ -88,12 +88,23 @@ def celery_worker(redis_url, transactional_db):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         unavailable(f"Chromium not found at {CHROMIUM}", required=REQUIRE_BROWSER)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # Playwright's sync API switches to a new context, where Django's connections are new objects:
+        # carry over the data serialized at set-up, or serialized_rollback restores nothing after the
+        # first browser test (the migrated organisations vanish) when database tests ran first.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
