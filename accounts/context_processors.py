@@ -8,6 +8,7 @@ NAVIGATION = [
     ("Cohorts", "cohorts:cohort_list", (Role.STAFF,)),
     ("People", "accounts:people_list", (Role.STAFF,)),
     ("Organisations", "cohorts:organisation_list", (Role.STAFF,)),
+    ("Mentoring", "mentoring:booking_list", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
 ]
 
 

@@ -210,18 +210,22 @@ def bookings_visible_to(user: User) -> QuerySet[Booking]:
     return qs.filter(Q(officer=user) | Q(mentor=user))
 
 
+def _mine(user: User) -> QuerySet[Booking]:
+    """Staff who are neither mentor nor officer see every booking; everyone else sees their own."""
+    qs = bookings_visible_to(user)
+    if user.is_mentor or user.is_officer:
+        return qs.filter(Q(officer=user) | Q(mentor=user))
+    return qs
+
+
 def upcoming_bookings(user: User, *, now: datetime | None = None) -> QuerySet[Booking]:
     now = now or timezone.now()
-    return bookings_visible_to(user).filter(Q(officer=user) | Q(mentor=user), ends_at__gt=now).active()
+    return _mine(user).filter(ends_at__gt=now).active()
 
 
 def past_bookings(user: User, *, now: datetime | None = None) -> QuerySet[Booking]:
     now = now or timezone.now()
-    return (
-        bookings_visible_to(user)
-        .filter(Q(officer=user) | Q(mentor=user), Q(ends_at__lte=now) | ~Q(status__in=Booking.ACTIVE_STATUSES))
-        .order_by("-starts_at")
-    )
+    return _mine(user).filter(Q(ends_at__lte=now) | ~Q(status__in=Booking.ACTIVE_STATUSES)).order_by("-starts_at")
 
 
 def mentees_of(mentor: User, *, now: datetime | None = None, quiet_days: int = 14) -> list[MentorAllocation]:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -111,8 +111,9 @@ def office_hours(request):
         day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else None
     except ValueError:
         day = None
-    if day not in days:
-        day = days[0] if days else timezone.localdate()
+    today = timezone.localdate()
+    if day is None or not today <= day <= today + timedelta(days=selectors.HORIZON_DAYS):
+        day = days[0] if days else today
     return _book(
         request,
         mentors=list(selectors.mentors_for_booking()),

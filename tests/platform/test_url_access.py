@@ -17,6 +17,7 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "mentoring:calendar_feed",  # the secret token is the credential; unknown tokens get 404
 }
 
 
