@@ -27,6 +27,7 @@ class SlotField(forms.ChoiceField):
 class SlotForm(forms.Form):
     slot = SlotField(
         label="Choose a time",
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose a time", "invalid_choice": "Choose a time from the list"},
     )
     agenda = forms.CharField(
