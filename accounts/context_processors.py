@@ -15,6 +15,7 @@ NAVIGATION = [
     ("Outbox", "notifications:outbox", (Role.STAFF,)),
     ("Apply", "cohorts:cohorts_open", (Role.OFFICER,)),
     ("My attendance", "cohorts:my_attendance", (Role.OFFICER,)),
+    ("Mentoring", "mentoring:booking_list", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
 ]
 
 

@@ -213,6 +213,10 @@ NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LOTI Data Science Bootcamp <bootcamp@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Mentoring ------------------------------------------------------------------------------------
+# Fairness: how many upcoming mentoring sessions one officer may hold in one week (Monday to Sunday).
+MENTORING_MAX_BOOKINGS_PER_WEEK = env.int("MENTORING_MAX_BOOKINGS_PER_WEEK", default=2)
+
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -202,3 +202,54 @@ class ApplicationScoreFactory(factory.django.DjangoModelFactory):
     enrolment = factory.SubFactory(EnrolmentFactory, status=Enrolment.Status.MANAGER_APPROVED)
     scorer = factory.SubFactory(StaffFactory)
     score = 3
+
+
+# --- mentoring ---
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.MentorProfile"
+
+    mentor = factory.SubFactory(MentorFactory)
+    expertise = factory.LazyFunction(lambda: ["python", "splink"])
+    bio = "Data scientist at the ONS Data Science Campus."
+    session_minutes = 45
+    buffer_minutes = 15
+    min_notice_hours = 12
+    max_sessions_per_day = 5
+
+
+class AvailabilityWindowFactory(factory.django.DjangoModelFactory):
+    """Weekly, Tuesdays 10:00 to 16:00 London time, unless told otherwise."""
+
+    class Meta:
+        model = "mentoring.AvailabilityWindow"
+
+    mentor = factory.LazyAttribute(lambda o: MentorProfileFactory().mentor)
+    kind = "weekly"
+    weekday = 1
+    on_date = None
+    starts_time = factory.LazyFunction(lambda: timezone.datetime.strptime("10:00", "%H:%M").time())
+    ends_time = factory.LazyFunction(lambda: timezone.datetime.strptime("16:00", "%H:%M").time())
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.Booking"
+
+    mentor = factory.LazyAttribute(lambda o: MentorProfileFactory().mentor)
+    officer = factory.SubFactory(OfficerFactory)
+    created_by = factory.LazyAttribute(lambda o: o.officer)
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=45))
+    status = "confirmed"
+    agenda = "Help with blocking rules in Splink"
+
+
+class MentorAllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.MentorAllocation"
+
+    officer = factory.SubFactory(OfficerFactory)
+    mentor = factory.LazyAttribute(lambda o: MentorProfileFactory().mentor)

@@ -1,21 +1,21 @@
 from django import template
 
-from cohorts.models import Enrolment
+from mentoring import selectors
 
 register = template.Library()
 
 
 @register.inclusion_tag("mentoring/panels/officer_sessions.html")
 def officer_sessions_panel(user):
-    return {"user": user}
+    return {"user": user, "upcoming": list(selectors.upcoming_bookings(user)[:5])}
 
 
 @register.inclusion_tag("mentoring/panels/mentor_home.html")
 def mentor_home_panel(user):
-    # Until mentors are allocated to officers, a mentor sees the officers selected on running cohorts.
-    mentees = (
-        Enrolment.objects.filter(status=Enrolment.Status.SELECTED, cohort__status="running")
-        .select_related("officer", "organisation", "cohort")
-        .order_by("officer__full_name")
-    )
-    return {"user": user, "mentees": mentees}
+    mentees = selectors.mentees_of(user)
+    return {
+        "user": user,
+        "upcoming": list(selectors.upcoming_bookings(user)[:10]),
+        "mentees": mentees,
+        "quiet": [allocation for allocation in mentees if allocation.is_quiet],
+    }

@@ -1,0 +1,352 @@
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import Role, has_role
+from cohorts.models import Cohort, Enrolment, TrainingSession
+from cohorts.selectors import current_enrolment, sessions_for_enrolment
+
+from .models import AvailabilityException, AvailabilityWindow, Booking, CalendarFeed, MentorAllocation, MentorProfile
+
+LONDON = ZoneInfo("Europe/London")
+HORIZON_DAYS = 21
+
+
+@dataclass(frozen=True)
+class Slot:
+    mentor: User
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime
+
+    @property
+    def value(self) -> str:
+        """What a form posts: the mentor and the start in UTC. The server re-derives it before booking."""
+        return f"{self.mentor.pk}:{self.starts_at.strftime('%Y%m%dT%H%M')}"
+
+
+def parse_slot_value(value: str) -> tuple[int, datetime] | None:
+    try:
+        mentor_id, stamp = value.split(":", 1)
+        return int(mentor_id), datetime.strptime(stamp, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    except (ValueError, AttributeError):
+        return None
+
+
+def london_date(moment: datetime) -> date:
+    return moment.astimezone(LONDON).date()
+
+
+def week_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    """Monday 00:00 to the next Monday 00:00, London time, of the week holding `moment`."""
+    day = london_date(moment)
+    monday = day - timedelta(days=day.weekday())
+    return (
+        datetime.combine(monday, datetime.min.time(), tzinfo=LONDON),
+        datetime.combine(monday + timedelta(days=7), datetime.min.time(), tzinfo=LONDON),
+    )
+
+
+def _overlaps(start: datetime, end: datetime, busy: list[tuple[datetime, datetime]]) -> bool:
+    return any(start < busy_end and end > busy_start for busy_start, busy_end in busy)
+
+
+def derive_slots(
+    *,
+    profile: MentorProfile,
+    windows: list[AvailabilityWindow],
+    leave: list[AvailabilityException],
+    mentor_bookings: list[Booking],
+    days: list[date],
+    now: datetime,
+    officer_busy: list[tuple[datetime, datetime]] = (),
+) -> list[Slot]:
+    """Free slots: windows (London wall-clock, expanded per date) minus leave, the mentor's active
+    bookings with the buffer either side, minimum notice, the daily maximum, and the officer's own
+    busy times. Pure: no queries."""
+    length, buffer = profile.session_length, profile.buffer
+    earliest = now + profile.min_notice
+    mentor_busy = [(b.starts_at - buffer, b.ends_at + buffer) for b in mentor_bookings]
+    per_day = defaultdict(int)
+    for booking in mentor_bookings:
+        per_day[london_date(booking.starts_at)] += 1
+    slots = []
+    for day in days:
+        if any(away.starts_on <= day <= away.ends_on for away in leave):
+            continue
+        if per_day[day] >= profile.max_sessions_per_day:
+            continue
+        todays = [w for w in windows if w.on_date == day or (w.on_date is None and w.weekday == day.weekday())]
+        for window in sorted(todays, key=lambda w: w.starts_time):
+            start = datetime.combine(day, window.starts_time, tzinfo=LONDON).astimezone(UTC)
+            window_end = datetime.combine(day, window.ends_time, tzinfo=LONDON).astimezone(UTC)
+            while start + length <= window_end:
+                end = start + length
+                if (
+                    start >= earliest
+                    and not _overlaps(start, end, mentor_busy)
+                    and not _overlaps(start, end, officer_busy)
+                ):
+                    slots.append(Slot(mentor=profile.mentor, starts_at=start, ends_at=end))
+                start = end + buffer
+    return sorted(set(slots), key=lambda s: s.starts_at)
+
+
+def _days(first: date, count: int) -> list[date]:
+    return [first + timedelta(days=n) for n in range(count)]
+
+
+def officer_busy_times(
+    officer: User, start: datetime, end: datetime, *, include_training: bool, exclude_booking: Booking | None = None
+) -> list[tuple[datetime, datetime]]:
+    bookings = Booking.objects.active().filter(officer=officer).overlapping(start, end)
+    if exclude_booking is not None:
+        bookings = bookings.exclude(pk=exclude_booking.pk)
+    busy = list(bookings.values_list("starts_at", "ends_at"))
+    if include_training:
+        enrolment = current_enrolment(officer)
+        if enrolment is not None and enrolment.status == Enrolment.Status.SELECTED:
+            busy += [
+                (s.starts_at, s.ends_at)
+                for s in sessions_for_enrolment(enrolment)
+                if not s.is_cancelled and s.starts_at < end and s.ends_at > start
+            ]
+    return busy
+
+
+def free_slots(
+    *,
+    mentors: list[User] | QuerySet[User],
+    first_day: date,
+    day_count: int = HORIZON_DAYS,
+    now: datetime | None = None,
+    officer: User | None = None,
+    include_training: bool = False,
+    exclude_booking: Booking | None = None,
+) -> list[Slot]:
+    """Free slots of several mentors over `day_count` London days, in a fixed number of queries."""
+    now = now or timezone.now()
+    days = _days(first_day, day_count)
+    start = datetime.combine(days[0], datetime.min.time(), tzinfo=LONDON)
+    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), tzinfo=LONDON)
+    profiles = list(
+        MentorProfile.objects.filter(mentor__in=mentors, mentor__is_active=True)
+        .select_related("mentor")
+        .prefetch_related(
+            Prefetch("mentor__availability_windows", to_attr="window_list"),
+            Prefetch(
+                "mentor__leave",
+                queryset=AvailabilityException.objects.filter(ends_on__gte=days[0]),
+                to_attr="leave_list",
+            ),
+        )
+    )
+    bookings = (
+        Booking.objects.active()
+        .filter(mentor__in=[p.mentor for p in profiles])
+        .overlapping(start - timedelta(hours=2), end + timedelta(hours=2))
+    )
+    if exclude_booking is not None:
+        bookings = bookings.exclude(pk=exclude_booking.pk)
+    by_mentor = defaultdict(list)
+    for booking in bookings:
+        by_mentor[booking.mentor_id].append(booking)
+    busy = (
+        officer_busy_times(officer, start, end, include_training=include_training, exclude_booking=exclude_booking)
+        if officer
+        else []
+    )
+    slots = []
+    for profile in profiles:
+        slots += derive_slots(
+            profile=profile,
+            windows=profile.mentor.window_list,
+            leave=profile.mentor.leave_list,
+            mentor_bookings=by_mentor[profile.mentor_id],
+            days=days,
+            now=now,
+            officer_busy=busy,
+        )
+    return sorted(slots, key=lambda s: (s.starts_at, s.mentor.full_name))
+
+
+def nearest_free_slots(*, mentor: User, around: datetime, officer: User | None = None, count: int = 3) -> list[Slot]:
+    slots = free_slots(
+        mentors=[mentor], first_day=london_date(around) - timedelta(days=1), day_count=15, officer=officer
+    )
+    return sorted(slots, key=lambda s: abs(s.starts_at - around))[:count]
+
+
+def mentor_profiles(*, expertise: str = "") -> QuerySet[MentorProfile]:
+    profiles = MentorProfile.objects.filter(mentor__is_active=True, mentor__is_mentor=True).select_related(
+        "mentor__organisation"
+    )
+    if expertise:
+        profiles = profiles.filter(expertise__icontains=f'"{expertise}"')
+    return profiles.order_by("mentor__full_name")
+
+
+def mentors_for_booking() -> QuerySet[User]:
+    return User.objects.filter(is_mentor=True, is_active=True, mentor_profile__isnull=False)
+
+
+def next_training_days(officer: User, *, now: datetime | None = None, count: int = 4) -> list[TrainingSession]:
+    now = now or timezone.now()
+    enrolment = current_enrolment(officer)
+    if enrolment is None:
+        return []
+    return [s for s in sessions_for_enrolment(enrolment) if s.ends_at > now and not s.is_cancelled][:count]
+
+
+def bookings_visible_to(user: User) -> QuerySet[Booking]:
+    qs = Booking.objects.select_related("mentor__organisation", "officer__organisation")
+    if has_role(user, Role.STAFF):
+        return qs
+    return qs.filter(Q(officer=user) | Q(mentor=user))
+
+
+def _mine(user: User) -> QuerySet[Booking]:
+    """Staff who are neither mentor nor officer see every booking; everyone else sees their own."""
+    qs = bookings_visible_to(user)
+    if user.is_mentor or user.is_officer:
+        return qs.filter(Q(officer=user) | Q(mentor=user))
+    return qs
+
+
+def upcoming_bookings(user: User, *, now: datetime | None = None) -> QuerySet[Booking]:
+    now = now or timezone.now()
+    return _mine(user).filter(ends_at__gt=now).active()
+
+
+def past_bookings(user: User, *, now: datetime | None = None) -> QuerySet[Booking]:
+    now = now or timezone.now()
+    return _mine(user).filter(Q(ends_at__lte=now) | ~Q(status__in=Booking.ACTIVE_STATUSES)).order_by("-starts_at")
+
+
+def mentees_of(mentor: User, *, now: datetime | None = None, quiet_days: int = 14) -> list[MentorAllocation]:
+    """The mentor's allocated officers, each with `last_session` and `next_session` and `is_quiet`."""
+    now = now or timezone.now()
+    allocations = list(
+        MentorAllocation.objects.filter(mentor=mentor)
+        .select_related("officer__organisation")
+        .annotate(
+            last_session=Max(
+                "officer__officer_bookings__starts_at",
+                filter=Q(
+                    officer__officer_bookings__starts_at__lte=now,
+                    officer__officer_bookings__status__in=[Booking.Status.CONFIRMED, Booking.Status.NO_SHOW],
+                ),
+            )
+        )
+    )
+    cutoff = now - timedelta(days=quiet_days)
+    for allocation in allocations:
+        allocation.is_quiet = allocation.last_session is None or allocation.last_session < cutoff
+    return allocations
+
+
+def officers_for_allocation() -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(status=Enrolment.Status.SELECTED)
+        .exclude(cohort__status=Cohort.Status.FINISHED)
+        .select_related("officer__lead_mentor__mentor", "organisation", "cohort")
+        .order_by("cohort__start_date", "officer__full_name")
+    )
+
+
+def calendar_feed_for(user: User) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+
+
+def feed_bookings(user: User) -> QuerySet[Booking]:
+    since = timezone.now() - timedelta(days=90)
+    return (
+        Booking.objects.filter(Q(officer=user) | Q(mentor=user), starts_at__gte=since)
+        .select_related("mentor", "officer")
+        .order_by("starts_at")
+    )
+
+
+def feed_training_sessions(user: User) -> list[TrainingSession]:
+    enrolment = current_enrolment(user)
+    if enrolment is None or enrolment.status not in (Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED):
+        return []
+    return [s for s in sessions_for_enrolment(enrolment) if not s.is_cancelled]
+
+
+@dataclass
+class Utilisation:
+    cohort: Cohort
+    mentor: User
+    offered_hours: float
+    booked_hours: float
+    used_hours: float
+
+
+def mentor_utilisation(*, now: datetime | None = None) -> list[Utilisation]:
+    """Per running or finished cohort and mentor: hours offered (windows over the cohort's weeks),
+    booked (active or no-show bookings with the cohort's officers) and used (past, attended)."""
+    now = now or timezone.now()
+    cohorts = list(Cohort.objects.exclude(status=Cohort.Status.DRAFT).order_by("-start_date"))
+    profiles = list(
+        MentorProfile.objects.select_related("mentor").prefetch_related(
+            Prefetch("mentor__availability_windows", to_attr="window_list")
+        )
+    )
+    officer_cohort = dict(
+        Enrolment.objects.filter(status__in=[Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED]).values_list(
+            "officer_id", "cohort_id"
+        )
+    )
+    minutes = defaultdict(lambda: [0, 0])  # (cohort, mentor) -> booked, used
+    bookings = Booking.objects.filter(
+        status__in=[*Booking.ACTIVE_STATUSES, Booking.Status.NO_SHOW], officer_id__in=officer_cohort
+    ).values_list("officer_id", "mentor_id", "starts_at", "ends_at", "status")
+    for officer_id, mentor_id, starts_at, ends_at, status in bookings:
+        key = (officer_cohort[officer_id], mentor_id)
+        length = (ends_at - starts_at).total_seconds() / 60
+        minutes[key][0] += length
+        if ends_at <= now and status == Booking.Status.CONFIRMED:
+            minutes[key][1] += length
+    rows = []
+    for cohort in cohorts:
+        days = _days(cohort.start_date, cohort.weeks * 7)
+        for profile in profiles:
+            offered = 0.0
+            for window in profile.mentor.window_list:
+                span = (
+                    datetime.combine(date.min, window.ends_time) - datetime.combine(date.min, window.starts_time)
+                ).total_seconds() / 60
+                if window.on_date:
+                    offered += span if window.on_date in days else 0
+                else:
+                    offered += span * sum(1 for d in days if d.weekday() == window.weekday)
+            booked, used = minutes[(cohort.pk, profile.mentor_id)]
+            rows.append(
+                Utilisation(cohort, profile.mentor, round(offered / 60, 1), round(booked / 60, 1), round(used / 60, 1))
+            )
+    return rows
+
+
+def max_bookings_per_week() -> int:
+    return settings.MENTORING_MAX_BOOKINGS_PER_WEEK
+
+
+def booking_counts_for(officers: list[User]) -> dict[int, int]:
+    return dict(
+        Booking.objects.active()
+        .filter(officer__in=officers)
+        .values_list("officer_id")
+        .annotate(n=Count("pk"))
+        .values_list("officer_id", "n")
+    )

@@ -1,0 +1,403 @@
+from datetime import datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.services import absolute_url, message_queue
+
+from . import selectors
+from .calendar import booking_attachment
+from .models import (
+    AvailabilityException,
+    AvailabilityWindow,
+    Booking,
+    CalendarFeed,
+    MentorAllocation,
+    MentorProfile,
+    new_calendar_token,
+)
+
+LATE_CANCELLATION = timedelta(hours=24)
+
+
+class BookingError(Exception):
+    """A booking request broke a rule; `message` says which, in words an officer understands."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SlotTaken(BookingError):
+    """Someone else holds the time. `nearest` lists the free slots closest to the one asked for."""
+
+    def __init__(self, starts_at: datetime, nearest: list | None = None):
+        super().__init__("That time has just been booked by someone else. Choose another time")
+        self.starts_at = starts_at
+        self.nearest = nearest or []
+
+
+def _lock_people(*people: User) -> None:
+    """Serialises bookings per mentor and per officer: a second request for the same person waits here
+    and then sees the first one's booking. Locks are taken in pk order so two requests cannot deadlock."""
+    list(User.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk").values_list("pk"))
+
+
+def _check_slot(
+    *,
+    mentor: User,
+    officer: User,
+    starts_at: datetime,
+    now: datetime,
+    include_training: bool,
+    weekly_limit: bool,
+    exclude: Booking | None = None,
+) -> selectors.Slot:
+    """Re-derives the slot on the server; the posted time is never trusted."""
+    if timezone.is_naive(starts_at):
+        raise BookingError("Choose a time from the list")
+    profile = MentorProfile.objects.filter(mentor=mentor, mentor__is_mentor=True, mentor__is_active=True).first()
+    if profile is None:
+        raise BookingError("This mentor is not taking bookings")
+    if starts_at <= now:
+        raise BookingError("Choose a time in the future")
+    if starts_at < now + profile.min_notice:
+        raise BookingError(f"Book {mentor.full_name} at least {profile.min_notice_hours} hours ahead")
+    ends_at = starts_at + profile.session_length
+    own = Booking.objects.active().filter(officer=officer).overlapping(starts_at, ends_at)
+    if exclude is not None:
+        own = own.exclude(pk=exclude.pk)
+    if own.exists():
+        raise BookingError("You already have a mentoring session at this time")
+    if weekly_limit:
+        week_start, week_end = selectors.week_bounds(starts_at)
+        held = Booking.objects.active().filter(officer=officer, starts_at__gte=week_start, starts_at__lt=week_end)
+        if exclude is not None:
+            held = held.exclude(pk=exclude.pk)
+        limit = selectors.max_bookings_per_week()
+        if held.count() >= limit:
+            raise BookingError(f"You can book up to {limit} mentoring sessions a week. Choose a time in another week")
+    day = selectors.london_date(starts_at)
+    slots = selectors.free_slots(
+        mentors=[mentor],
+        first_day=day,
+        day_count=1,
+        now=now,
+        officer=officer,
+        include_training=include_training,
+        exclude_booking=exclude,
+    )
+    for slot in slots:
+        if slot.starts_at == starts_at:
+            return slot
+    taken = (
+        Booking.objects.active().filter(mentor=mentor).overlapping(starts_at - profile.buffer, ends_at + profile.buffer)
+    )
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise SlotTaken(starts_at, selectors.nearest_free_slots(mentor=mentor, around=starts_at, officer=officer))
+    if include_training and selectors.officer_busy_times(officer, starts_at, ends_at, include_training=True):
+        raise BookingError("The officer has a training session at this time")
+    raise BookingError(f"That time is not one of {mentor.full_name}’s free slots. Choose a time from the list")
+
+
+def _save(booking: Booking) -> Booking:
+    try:
+        with transaction.atomic():  # a savepoint, so the caller's transaction survives the refusal
+            booking.save()
+    except IntegrityError as exc:  # the exclusion constraint is the final word on overlaps
+        raise SlotTaken(booking.starts_at) from exc
+    return booking
+
+
+def _notify(*, booking: Booking, to: User, event: str, headline: str, intro: str, invite: bool = True) -> None:
+    message_queue(
+        to_email=to.email,
+        recipient=to,
+        kind=f"mentoring_{event}",
+        dedup_key=f"mentoring:{booking.pk}:{booking.sequence}:{event}:{to.pk}",
+        template="mentoring_booking",
+        context={
+            "booking": booking,
+            "headline": headline,
+            "intro": intro,
+            "link": absolute_url(reverse("mentoring:booking_detail", args=[booking.pk])),
+        },
+        attachments=[booking_attachment(booking)] if invite else [],
+    )
+
+
+@transaction.atomic
+def booking_create(
+    *, officer: User, mentor: User, starts_at: datetime, agenda: str = "", now: datetime | None = None
+) -> Booking:
+    """An officer books a free slot. Refusals raise BookingError (SlotTaken when someone else has it)."""
+    now = now or timezone.now()
+    _lock_people(mentor, officer)
+    slot = _check_slot(
+        mentor=mentor, officer=officer, starts_at=starts_at, now=now, include_training=False, weekly_limit=True
+    )
+    booking = _save(
+        Booking(
+            mentor=mentor,
+            officer=officer,
+            created_by=officer,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            agenda=agenda.strip(),
+            status=Booking.Status.CONFIRMED,
+        )
+    )
+    _notify(
+        booking=booking,
+        to=officer,
+        event="confirmed",
+        headline="Your mentoring session is booked",
+        intro=f"You are booked with {mentor.full_name}.",
+    )
+    _notify(
+        booking=booking,
+        to=mentor,
+        event="confirmed",
+        headline=f"{officer.full_name} booked a mentoring session",
+        intro=f"{officer.full_name} booked a session with you.",
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_propose(
+    *, mentor: User, officer: User, starts_at: datetime, agenda: str = "", now: datetime | None = None
+) -> Booking:
+    """A mentor schedules a session with one of their mentees, at a time free for both (the officer's
+    bookings and training days respected). The officer accepts it or asks to move it."""
+    now = now or timezone.now()
+    if not MentorAllocation.objects.filter(mentor=mentor, officer=officer).exists():
+        raise BookingError("You can only schedule sessions with your own mentees")
+    _lock_people(mentor, officer)
+    slot = _check_slot(
+        mentor=mentor, officer=officer, starts_at=starts_at, now=now, include_training=True, weekly_limit=False
+    )
+    booking = _save(
+        Booking(
+            mentor=mentor,
+            officer=officer,
+            created_by=mentor,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            agenda=agenda.strip(),
+            status=Booking.Status.PENDING,
+        )
+    )
+    _notify(
+        booking=booking,
+        to=officer,
+        event="proposed",
+        headline=f"{mentor.full_name} scheduled a mentoring session with you",
+        intro="Accept it, or ask to move it, from the session page.",
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_accept(*, booking: Booking, officer: User) -> Booking:
+    if booking.officer_id != officer.pk or booking.status not in (
+        Booking.Status.PENDING,
+        Booking.Status.MOVE_REQUESTED,
+    ):
+        raise BookingError("This session is not waiting for your answer")
+    booking.status = Booking.Status.CONFIRMED
+    booking.move_reason = ""
+    booking.save(update_fields=["status", "move_reason", "updated_at"])
+    _notify(
+        booking=booking,
+        to=booking.mentor,
+        event="accepted",
+        headline=f"{officer.full_name} accepted your session",
+        intro="The session is confirmed.",
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_request_move(*, booking: Booking, officer: User, reason: str) -> Booking:
+    if booking.officer_id != officer.pk or booking.status != Booking.Status.PENDING:
+        raise BookingError("This session is not waiting for your answer")
+    booking.status = Booking.Status.MOVE_REQUESTED
+    booking.move_reason = reason.strip()[:300]
+    booking.save(update_fields=["status", "move_reason", "updated_at"])
+    _notify(
+        booking=booking,
+        to=booking.mentor,
+        event="move_requested",
+        headline=f"{officer.full_name} asked to move a session",
+        intro=f"Their reason: {booking.move_reason}",
+        invite=False,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
+    """No cancelling once the session has started; within 24 hours of the start it is recorded as late."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not booking.is_active:
+        raise BookingError("This session has already been cancelled")
+    if booking.starts_at <= now:
+        raise BookingError("You cannot cancel a session that has already started")
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = by
+    booking.late_cancellation = booking.starts_at - now < LATE_CANCELLATION
+    booking.sequence += 1
+    booking.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "late_cancellation", "sequence", "updated_at"]
+    )
+    for person in (booking.officer, booking.mentor):
+        _notify(
+            booking=booking,
+            to=person,
+            event="cancelled",
+            headline="A mentoring session was cancelled",
+            intro=f"{by.full_name} cancelled the session.",
+        )
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: datetime | None = None) -> Booking:
+    """Moves a session to another free slot of the same mentor; the booking keeps its identity (pk and
+    calendar UID) and its SEQUENCE rises so calendars update the existing event."""
+    now = now or timezone.now()
+    _lock_people(booking.mentor, booking.officer)
+    booking = Booking.objects.select_for_update().select_related("mentor", "officer").get(pk=booking.pk)
+    if not booking.is_active:
+        raise BookingError("This session has been cancelled")
+    if booking.starts_at <= now:
+        raise BookingError("You cannot move a session that has already started")
+    by_mentor = by.pk == booking.mentor_id
+    slot = _check_slot(
+        mentor=booking.mentor,
+        officer=booking.officer,
+        starts_at=starts_at,
+        now=now,
+        include_training=by_mentor,
+        weekly_limit=not by_mentor,
+        exclude=booking,
+    )
+    booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
+    booking.status = Booking.Status.PENDING if by_mentor else Booking.Status.CONFIRMED
+    booking.move_reason = ""
+    booking.sequence += 1
+    _save(booking)
+    other = booking.officer if by_mentor else booking.mentor
+    _notify(
+        booking=booking,
+        to=other,
+        event="moved",
+        headline="A mentoring session has moved",
+        intro=f"{by.full_name} moved the session to a new time.",
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_mark_no_show(*, booking: Booking, mentor: User, now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    if booking.mentor_id != mentor.pk:
+        raise BookingError("Only the session’s mentor can record a no-show")
+    if booking.status != Booking.Status.CONFIRMED or booking.starts_at > now:
+        raise BookingError("You can record a no-show only for a confirmed session that has started")
+    booking.status = Booking.Status.NO_SHOW
+    booking.save(update_fields=["status", "updated_at"])
+    return booking
+
+
+@transaction.atomic
+def booking_record_notes(*, booking: Booking, mentor: User, notes: str, action_points: str) -> Booking:
+    if booking.mentor_id != mentor.pk:
+        raise BookingError("Only the session’s mentor can write its notes")
+    booking.notes, booking.action_points = notes.strip(), action_points.strip()
+    booking.save(update_fields=["notes", "action_points", "updated_at"])
+    return booking
+
+
+@transaction.atomic
+def booking_rate(
+    *, booking: Booking, officer: User, rating: int, feedback: str, now: datetime | None = None
+) -> Booking:
+    now = now or timezone.now()
+    if booking.officer_id != officer.pk:
+        raise BookingError("Only the officer who attended can rate the session")
+    if booking.status != Booking.Status.CONFIRMED or booking.starts_at > now:
+        raise BookingError("You can rate a session once it has taken place")
+    if not 1 <= rating <= 5:
+        raise BookingError("Choose a rating from 1 to 5")
+    booking.rating, booking.feedback = rating, feedback.strip()
+    booking.save(update_fields=["rating", "feedback", "updated_at"])
+    return booking
+
+
+@transaction.atomic
+def mentor_profile_save(*, mentor: User, **fields) -> MentorProfile:
+    profile, _ = MentorProfile.objects.get_or_create(mentor=mentor)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def availability_window_add(
+    *, mentor: User, starts_time: time, ends_time: time, weekday: int | None = None, on_date=None
+) -> AvailabilityWindow:
+    window = AvailabilityWindow(
+        mentor=mentor,
+        kind=AvailabilityWindow.Kind.ONE_OFF if on_date else AvailabilityWindow.Kind.WEEKLY,
+        weekday=None if on_date else weekday,
+        on_date=on_date,
+        starts_time=starts_time,
+        ends_time=ends_time,
+    )
+    window.full_clean()
+    window.save()
+    return window
+
+
+@transaction.atomic
+def availability_window_delete(*, window: AvailabilityWindow) -> None:
+    window.delete()
+
+
+@transaction.atomic
+def leave_add(*, mentor: User, starts_on, ends_on, reason: str = "") -> AvailabilityException:
+    leave = AvailabilityException(mentor=mentor, starts_on=starts_on, ends_on=ends_on, reason=reason)
+    leave.full_clean()
+    leave.save()
+    return leave
+
+
+@transaction.atomic
+def allocation_set(*, officer: User, mentor: User | None, by: User) -> MentorAllocation | None:
+    if mentor is None:
+        MentorAllocation.objects.filter(officer=officer).delete()
+        return None
+    allocation, _ = MentorAllocation.objects.update_or_create(
+        officer=officer, defaults={"mentor": mentor, "assigned_by": by}
+    )
+    return allocation
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user: User) -> CalendarFeed:
+    """A new secret token; the old URL stops working at once."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if not created:
+        feed.token = new_calendar_token()
+        feed.save(update_fields=["token", "created_at"])
+    return feed

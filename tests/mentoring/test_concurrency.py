@@ -1,0 +1,106 @@
+"""Race tests on real PostgreSQL: the row locks in the service and the exclusion constraints together
+allow exactly one booking of a contested time."""
+
+import threading
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from mentoring.models import Booking
+from mentoring.services import BookingError, SlotTaken, booking_create
+from tests.factories import AvailabilityWindowFactory, BookingFactory, OfficerFactory
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def day_after_tomorrow():
+    return timezone.localdate() + timedelta(days=3)
+
+
+def window(minutes: int, day):
+    made = AvailabilityWindowFactory(
+        kind="one_off", weekday=None, on_date=day, starts_time=time(10), ends_time=time(13)
+    )
+    made.mentor.mentor_profile.session_minutes = minutes
+    made.mentor.mentor_profile.save()
+    return made.mentor
+
+
+def race(attempts) -> tuple[list[Booking], list[Exception]]:
+    barrier = threading.Barrier(len(attempts))
+    booked, refused = [], []
+    lock = threading.Lock()
+
+    def run(attempt):
+        try:
+            barrier.wait()
+            result = attempt()
+            with lock:
+                booked.append(result)
+        except BookingError as error:
+            with lock:
+                refused.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return booked, refused
+
+
+def test_concurrent_twenty_officers_booking_one_slot_give_one_booking(postgres):
+    day = day_after_tomorrow()
+    mentor = window(45, day)
+    officers = [OfficerFactory() for _ in range(20)]
+    starts_at = datetime.combine(day, time(11), tzinfo=LONDON).astimezone(UTC)
+    booked, refused = race(
+        [
+            lambda officer=officer: booking_create(officer=officer, mentor=mentor, starts_at=starts_at)
+            for officer in officers
+        ]
+    )
+    assert len(booked) == 1
+    assert len(refused) == 19
+    assert all(isinstance(error, SlotTaken) for error in refused)
+    assert Booking.objects.filter(mentor=mentor).count() == 1
+
+
+def test_concurrent_overlapping_slots_of_different_lengths_cannot_both_be_booked(postgres):
+    day = day_after_tomorrow()
+    short, long = window(45, day), window(60, day)
+    officer = OfficerFactory()
+    starts_at = datetime.combine(day, time(10), tzinfo=LONDON).astimezone(UTC)
+    booked, refused = race(
+        [
+            lambda: booking_create(officer=officer, mentor=short, starts_at=starts_at),
+            lambda: booking_create(officer=officer, mentor=long, starts_at=starts_at + timedelta(minutes=0)),
+        ]
+    )
+    assert (len(booked), len(refused)) == (1, 1)
+    assert Booking.objects.filter(officer=officer).count() == 1
+
+
+def test_exclusion_constraint_refuses_overlapping_rows_written_past_the_service(postgres):
+    first = BookingFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BookingFactory(
+            mentor=first.mentor,
+            starts_at=first.starts_at + timedelta(minutes=30),
+            ends_at=first.ends_at + timedelta(hours=1),
+        )
+    first.status = Booking.Status.CANCELLED
+    first.save()
+    BookingFactory(
+        mentor=first.mentor,
+        starts_at=first.starts_at + timedelta(minutes=30),
+        ends_at=first.ends_at + timedelta(hours=1),
+    )
+    assert Booking.objects.filter(mentor=first.mentor).count() == 2

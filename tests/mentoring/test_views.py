@@ -1,0 +1,224 @@
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar
+
+from mentoring.models import Booking, CalendarFeed
+from mentoring.services import booking_reschedule
+from notifications.models import Message
+from tests.factories import (
+    AvailabilityWindowFactory,
+    BookingFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    MentorAllocationFactory,
+    OfficerFactory,
+    StaffFactory,
+    TrainingSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 3, 20, 9, 0, tzinfo=LONDON)
+TUESDAY = date(2026, 3, 24)
+
+
+def at(day, hour, minute=0):
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
+
+
+def value(mentor, moment):
+    return f"{mentor.pk}:{moment.astimezone(UTC):%Y%m%dT%H%M}"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def mentor():
+    return AvailabilityWindowFactory(weekday=1, starts_time=time(10), ends_time=time(13)).mentor
+
+
+def test_officer_books_a_slot_and_sees_the_confirmation(client, mentor):
+    officer = OfficerFactory()
+    client.force_login(officer)
+    page = client.get(f"/mentoring/mentors/{mentor.pk}/book/")
+    assert value(mentor, at(TUESDAY, 11)) in page.content.decode()
+    response = client.post(
+        f"/mentoring/mentors/{mentor.pk}/book/", {"slot": value(mentor, at(TUESDAY, 11)), "agenda": "Splink"}
+    )
+    booking = Booking.objects.get()
+    assert response["Location"] == f"/mentoring/sessions/{booking.pk}/booked/"
+    assert "Session booked" in client.get(response["Location"]).content.decode()
+    assert Message.objects.filter(to_email=officer.email).get().attachments[0]["filename"] == "mentoring-session.ics"
+
+
+@pytest.mark.parametrize(
+    "slot",
+    ["garbage", "999999:20260324T1100", "{mentor}:20260324T1020", "{mentor}:20260317T1000", "{mentor}:20260324T1500"],
+)
+def test_tampered_slot_is_refused_with_an_error_summary(client, mentor, slot):
+    client.force_login(OfficerFactory())
+    response = client.post(
+        f"/mentoring/mentors/{mentor.pk}/book/", {"slot": slot.format(mentor=mentor.pk), "agenda": "Help"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "<title>Error: " in html
+    assert Booking.objects.count() == 0
+
+
+def test_taken_slot_answers_with_the_nearest_free_times(client, mentor):
+    BookingFactory(mentor=mentor, starts_at=at(TUESDAY, 11), ends_at=at(TUESDAY, 11, 45))
+    client.force_login(OfficerFactory())
+    response = client.post(
+        f"/mentoring/mentors/{mentor.pk}/book/", {"slot": value(mentor, at(TUESDAY, 11)), "agenda": "x"}
+    )
+    assert "just been booked by someone else" in response.content.decode()
+    assert "Tuesday 24 March, 10:00 to 10:45" in response.content.decode()
+
+
+def test_pooled_office_hours_lists_every_mentor_on_the_training_day(client, mentor):
+    other = AvailabilityWindowFactory(weekday=1, starts_time=time(14), ends_time=time(15)).mentor
+    officer = OfficerFactory()
+    cohort = CohortFactory(start_date=TUESDAY, status="running")
+    EnrolmentFactory(cohort=cohort, officer=officer)
+    TrainingSessionFactory(cohort=cohort, week_number=1, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 16))
+    client.force_login(officer)
+    html = client.get("/mentoring/office-hours/").content.decode()
+    assert f"with {mentor.full_name}" in html
+    assert f"Tuesday 24 March, 14:00 to 14:45 with {other.full_name}" in html
+
+
+def test_officer_cannot_see_or_cancel_another_officers_booking(client):
+    booking = BookingFactory(notes="Private notes")
+    client.force_login(OfficerFactory())
+    for url in (f"/mentoring/sessions/{booking.pk}/", f"/mentoring/sessions/{booking.pk}/invite.ics"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/mentoring/sessions/{booking.pk}/cancel/").status_code == 404
+    assert client.post(f"/mentoring/sessions/{booking.pk}/feedback/", {"rating": 1}).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_notes_are_visible_to_the_mentor_the_officer_and_staff(client):
+    booking = BookingFactory(notes="Private notes")
+    for person in (booking.mentor, booking.officer, StaffFactory()):
+        client.force_login(person)
+        assert "Private notes" in client.get(f"/mentoring/sessions/{booking.pk}/").content.decode()
+
+
+def test_roles_are_enforced(client):
+    client.force_login(OfficerFactory())
+    for url in ("/mentoring/availability/", "/mentoring/allocations/", "/mentoring/utilisation/"):
+        assert client.get(url).status_code == 403, url
+    client.force_login(StaffFactory())
+    assert client.get("/mentoring/office-hours/").status_code == 403
+    assert client.get("/mentoring/allocations/").status_code == 200
+    assert client.get("/mentoring/utilisation/").status_code == 200
+
+
+def test_officer_cancels_own_booking_but_not_after_it_started(client, mentor):
+    booking = BookingFactory(mentor=mentor, starts_at=NOW + timedelta(hours=3), ends_at=NOW + timedelta(hours=4))
+    started = BookingFactory(
+        officer=booking.officer, starts_at=NOW - timedelta(minutes=5), ends_at=NOW + timedelta(minutes=40)
+    )
+    client.force_login(booking.officer)
+    client.post(f"/mentoring/sessions/{booking.pk}/cancel/")
+    refused = client.post(f"/mentoring/sessions/{started.pk}/cancel/")
+    assert "already started" in refused.content.decode()
+    booking.refresh_from_db()
+    started.refresh_from_db()
+    assert (booking.status, booking.late_cancellation, started.status) == ("cancelled", True, "confirmed")
+
+
+def test_booking_invite_parses_back_with_uid_sequence_and_london_timezone(client, mentor):
+    booking = BookingFactory(mentor=mentor, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 10, 45))
+    client.force_login(booking.officer)
+    first = Calendar.from_ical(client.get(f"/mentoring/sessions/{booking.pk}/invite.ics").content)
+    booking_reschedule(booking=booking, by=booking.officer, starts_at=at(TUESDAY, 12))
+    second = Calendar.from_ical(client.get(f"/mentoring/sessions/{booking.pk}/invite.ics").content)
+    events = [cal.walk("VEVENT")[0] for cal in (first, second)]
+    assert str(second["method"]) == "REQUEST"
+    assert str(events[0]["uid"]) == str(events[1]["uid"]) == f"booking-{booking.uid}@bootcamp.loti.london"
+    assert [int(e["sequence"]) for e in events] == [0, 1]
+    assert events[1]["dtstart"].params["TZID"] == "Europe/London"
+    assert events[1].decoded("dtstart") == at(TUESDAY, 12)
+    assert [str(tz["tzid"]) for tz in second.walk("VTIMEZONE")] == ["Europe/London"]
+
+
+def test_calendar_feed_by_token_and_reset(client):
+    officer = OfficerFactory()
+    cohort = CohortFactory(start_date=TUESDAY, status="running")
+    EnrolmentFactory(cohort=cohort, officer=officer)
+    TrainingSessionFactory(cohort=cohort, week_number=1)
+    BookingFactory(officer=officer)
+    client.force_login(officer)
+    assert "/mentoring/calendar/feed/" in client.get("/mentoring/calendar/").content.decode()
+    token = CalendarFeed.objects.get(user=officer).token
+    client.logout()
+    feed = Calendar.from_ical(client.get(f"/mentoring/calendar/feed/{token}.ics").content)
+    assert sorted(str(e["summary"]).split(":")[0] for e in feed.walk("VEVENT")) == [
+        "Bootcamp training day, week 1",
+        "Mentoring",
+    ]
+    assert client.get("/mentoring/calendar/feed/not-a-token.ics").status_code == 404
+    client.force_login(officer)
+    client.post("/mentoring/calendar/reset/")
+    client.logout()
+    assert client.get(f"/mentoring/calendar/feed/{token}.ics").status_code == 404
+    assert client.get(f"/mentoring/calendar/feed/{CalendarFeed.objects.get().token}.ics").status_code == 200
+
+
+def test_mentor_home_lists_mentees_with_no_recent_session(client, mentor):
+    quiet = MentorAllocationFactory(mentor=mentor)
+    busy = MentorAllocationFactory(mentor=mentor)
+    BookingFactory(
+        mentor=mentor,
+        officer=busy.officer,
+        starts_at=NOW - timedelta(days=3),
+        ends_at=NOW - timedelta(days=3) + timedelta(minutes=45),
+    )
+    client.force_login(mentor)
+    html = client.get("/").content.decode()
+    section = html.split("No session in the last 14 days")[1].split("My mentees")[0]
+    assert quiet.officer.full_name in section
+    assert busy.officer.full_name not in section
+
+
+def test_booking_list_query_count_does_not_grow_with_rows(client):
+    officer = OfficerFactory()
+    client.force_login(officer)
+    BookingFactory(officer=officer)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/mentoring/")
+    for days in range(4, 10):
+        BookingFactory(
+            officer=officer, starts_at=NOW + timedelta(days=days), ends_at=NOW + timedelta(days=days, hours=1)
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get("/mentoring/")
+    assert len(many) == len(one)
+
+
+def test_office_hours_query_count_does_not_grow_with_mentors_and_bookings(client, mentor):
+    officer = OfficerFactory()
+    client.force_login(officer)
+    url = f"/mentoring/office-hours/?date={TUESDAY}"
+    with CaptureQueriesContext(connection) as one:
+        assert f"with {mentor.full_name}" in client.get(url).content.decode()
+    for _ in range(3):
+        other = AvailabilityWindowFactory(weekday=1, starts_time=time(10), ends_time=time(13)).mentor
+        BookingFactory(mentor=other, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 10, 45))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(one)
