@@ -44,13 +44,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-from django.contrib.auth.hashers import make_password  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from cohorts.models import Cohort, Enrolment, Organisation  # noqa: E402
