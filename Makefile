@@ -42,7 +42,8 @@ check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 benchmark: install
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/notifications.py
 
 vendor-govuk-frontend:
 	scripts/vendor-govuk-frontend.sh

@@ -56,6 +56,12 @@ from cohorts.models import Cohort, Enrolment, Organisation  # noqa: E402
 from notifications.models import Message  # noqa: E402
 
 PAGES = [
+    ("officer@example.org", "/mentoring/"),
+    ("staff@example.org", "/mentoring/allocations/"),
+    ("staff@example.org", "/mentoring/utilisation/"),
+    ("officer@example.org", "/mentoring/mentors/"),
+    ("officer@example.org", "/mentoring/office-hours/"),
+    ("mentor@example.org", "/mentoring/availability/"),
     ("staff@example.org", "/"),
     ("staff@example.org", "/accounts/people/"),
     ("staff@example.org", "/cohorts/"),
