@@ -444,6 +444,34 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User, note: str = "") -> 
     return enrolment
 
 
+OFFER_LAPSED = "Offer lapsed"
+
+
+def place_offers_lapse(*, now: datetime | None = None) -> int:
+    """Handles offers whose deadline passed: records the lapse once and offers the place to the next
+    officer on the waitlist. The lapsed officer stays waitlisted (staff may still select them).
+    Returns the number of lapsed offers handled. Run by beat every hour; safe to run twice."""
+    now = now or timezone.now()
+    lapsed = (
+        Enrolment.objects.filter(status=Enrolment.Status.WAITLISTED, offer_expires_at__lte=now)
+        .exclude(events__note=OFFER_LAPSED)
+        .values_list("pk", "cohort_id")
+    )
+    handled = 0
+    for enrolment_id, cohort_id in list(lapsed):
+        with transaction.atomic():
+            cohort = Cohort.objects.select_for_update().get(pk=cohort_id)
+            enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+            if enrolment.events.filter(note=OFFER_LAPSED).exists() or enrolment.has_open_offer:
+                continue
+            EnrolmentEvent.objects.create(
+                enrolment=enrolment, from_status=enrolment.status, to_status=enrolment.status, note=OFFER_LAPSED
+            )
+            _offer_next(cohort=cohort)
+            handled += 1
+    return handled
+
+
 @transaction.atomic
 def offer_accept(*, enrolment: Enrolment, officer: User) -> Enrolment:
     Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)

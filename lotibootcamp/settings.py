@@ -144,6 +144,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "dispatch-reminders": {"task": "notifications.dispatch_reminders", "schedule": crontab(minute="*/5")},
     # Hourly in UTC; the task itself sends only in the Monday 08:00 London hour (GMT or BST).
     "weekly-digests": {"task": "notifications.weekly_digests", "schedule": crontab(minute=0)},
+    # Hourly: a waitlist offer whose deadline passed goes to the next officer on the waitlist.
+    "lapse-place-offers": {"task": "cohorts.lapse_place_offers", "schedule": crontab(minute=30)},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

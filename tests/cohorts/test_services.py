@@ -263,6 +263,27 @@ def test_offer_accept_refuses_an_expired_offer():
     assert waiting.status == Enrolment.Status.WAITLISTED
 
 
+def test_lapsed_offer_passes_the_place_to_the_next_on_the_waitlist_once():
+    cohort = CohortFactory(capacity=1)
+    staff = StaffFactory()
+    leaving = services.enrolment_select(enrolment=approved(cohort), actor=staff)
+    first = services.enrolment_waitlist(enrolment=approved(cohort), actor=staff)
+    second = services.enrolment_waitlist(enrolment=approved(cohort), actor=staff)
+    services.enrolment_withdraw(enrolment=leaving, actor=staff)
+    assert services.place_offers_lapse() == 0  # the first offer is still open
+
+    with time_machine.travel(timezone.now() + timedelta(days=services.OFFER_DAYS, hours=1)):
+        assert services.place_offers_lapse() == 1
+        assert services.place_offers_lapse() == 0  # a second run changes nothing
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert (first.status, first.has_open_offer) == (Enrolment.Status.WAITLISTED, False)
+        assert second.has_open_offer
+    offers = Message.objects.filter(kind="place_offer").order_by("created_at")
+    assert [message.to_email for message in offers] == [first.officer.email, second.officer.email]
+    assert first.events.filter(note=services.OFFER_LAPSED).count() == 1
+
+
 def test_enrolment_set_status_records_who_and_when():
     enrolment = EnrolmentFactory(status=Enrolment.Status.APPLIED)
     staff = StaffFactory()
