@@ -12,6 +12,7 @@ NAVIGATION = [
     ("My project", "projects:my_project", (Role.OFFICER,)),
     ("Mentees’ projects", "projects:mentee_projects", (Role.MENTOR,)),
     ("Showcase", "projects:showcase", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
+    ("Impact", "cohorts:impact_summary", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
     ("Outbox", "notifications:outbox", (Role.STAFF,)),
     ("Apply", "cohorts:cohorts_open", (Role.OFFICER,)),
     ("My attendance", "cohorts:my_attendance", (Role.OFFICER,)),
