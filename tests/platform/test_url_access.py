@@ -19,6 +19,7 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "notifications:unsubscribe",  # one-click unsubscribe: the signed token is the authority
     "cohorts:manager_decision",  # the line manager has no account; the signed link is the key
+    "cohorts:certificate_verify",  # anyone holding a certificate's link can check it; the token is the key
 }
 
 
