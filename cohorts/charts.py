@@ -127,7 +127,7 @@ def tile_map(values: dict[str, tuple[str, float]], *, measure_label: str) -> dic
         legend.append({"fill": SHADES[shade][0], "text_colour": SHADES[shade][1], "hatched": False, "label": text})
     for index, entry in enumerate(legend):
         entry["x"] = MARGIN + index * 108
-        entry["y"] = grid_bottom + 14
+        entry["y"] = grid_bottom + 26
     top = sorted((t for t in tiles if t.value > 0), key=lambda t: (-t.value, t.name))
     none = sum(1 for t in tiles if t.value <= 0)
     if top:
@@ -139,9 +139,9 @@ def tile_map(values: dict[str, tuple[str, float]], *, measure_label: str) -> dic
         "tiles": sorted(tiles, key=lambda t: (t.y, t.x)),
         "legend": legend,
         "width": width,
-        "height": grid_bottom + 14 + 24 + 20,
+        "height": grid_bottom + 26 + 24 + 8,
         "tile": TILE,
-        "legend_title_y": grid_bottom + 6,
+        "legend_title_y": grid_bottom + 16,
         "description": (
             f"Tile map of the 32 London boroughs and the City of London, each a square roughly where it lies, "
             f"shaded by {measure_label.lower()}. {summary} The table beside the map gives every value."

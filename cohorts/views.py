@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Role, has_role, public, role_required, staff_required
+from notifications.services import absolute_url
 
 from . import calendar, charts, exports, forms, impact, selectors, services
 from .models import CurriculumTemplate, Enrolment, Organisation, TrainingSession
@@ -476,9 +477,7 @@ def certificate(request, pk: int):
     graduation = selectors.graduation_visible_to(request.user, pk)
     if graduation is None:
         raise Http404
-    verify_url = request.build_absolute_uri(
-        reverse("cohorts:certificate_verify", kwargs={"token": graduation.verification_token})
-    )
+    verify_url = absolute_url(reverse("cohorts:certificate_verify", kwargs={"token": graduation.verification_token}))
     return render(
         request,
         "cohorts/certificate.html",
