@@ -33,4 +33,8 @@ def navigation(request) -> dict:
             continue
         current = request.path == href or (href != "/" and request.path.startswith(href))
         items.append({"text": label, "href": href, "current": current})
+    # Only the most specific match is current (/cohorts/impact/ is Impact, not also Cohorts).
+    longest = max((len(item["href"]) for item in items if item["current"]), default=0)
+    for item in items:
+        item["current"] = item["current"] and len(item["href"]) == longest
     return {"navigation_items": items}

@@ -97,10 +97,21 @@ def _display(value: float) -> str:
     return f"{value:g}"
 
 
+def nice_step(largest: float, parts: int = 4) -> int:
+    """A round step (1, 2, 5, 10, 20, 25, 50, 100, ...) so that `parts` steps cover `largest`."""
+    rough = max(largest / parts, 1)
+    magnitude = 10 ** max(0, math.floor(math.log10(rough)))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if step >= rough and step == int(step):
+            return int(step)
+    return int(10 * magnitude)
+
+
 def tile_map(values: dict[str, tuple[str, float]], *, measure_label: str) -> dict:
     """`values`: GSS code -> (name, value) for the 33 authorities on the map."""
     largest = max((value for _, value in values.values()), default=0)
-    step = math.ceil(largest / 4) if largest > 0 else 1
+    step = nice_step(largest)
     tiles = []
     for gss_code, (label, column, row) in LONDON_TILES.items():
         name, value = values.get(gss_code, ("", 0))
@@ -176,7 +187,7 @@ def bar_chart(items: list[tuple[str, int]], *, description: str) -> dict | None:
     if not items:
         return None
     largest = max(value for _, value in items)
-    step = max(1, math.ceil(largest / 4))
+    step = nice_step(largest)
     top_value = step * 4
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / len(items)
