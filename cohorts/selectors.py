@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -406,7 +406,7 @@ def trainer_steps_of(graduate: User) -> list[TrainerStep]:
 def cascade_sessions_all() -> QuerySet[CascadeSession]:
     """Every cascade session, for programme staff: unverified first, newest first."""
     return CascadeSession.objects.select_related("graduate", "organisation", "verified_by").order_by(
-        F("verified_at").asc(nulls_first=True), "-delivered_on", "-pk"
+        Case(When(verified_at__isnull=True, then=Value(0)), default=Value(1)), "-delivered_on", "-pk"
     )
 
 

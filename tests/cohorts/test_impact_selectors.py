@@ -154,3 +154,11 @@ def test_graduate_list_shows_stage_and_reach():
         7,
     )
     assert (rows[other.enrolment.officer].stage, rows[other.enrolment.officer].sessions) == ("Graduate", 0)
+
+
+def test_cascade_sessions_for_staff_put_unverified_first_then_newest():
+    today = timezone.localdate()
+    old = CascadeSessionFactory(delivered_on=today.replace(day=1), verified_at=timezone.now())
+    new = CascadeSessionFactory(delivered_on=today, verified_at=timezone.now())
+    waiting = CascadeSessionFactory(delivered_on=today.replace(day=1))
+    assert list(selectors.cascade_sessions_all()) == [waiting, new, old]
