@@ -12,6 +12,7 @@ NAVIGATION = [
     ("My project", "projects:my_project", (Role.OFFICER,)),
     ("Mentees’ projects", "projects:mentee_projects", (Role.MENTOR,)),
     ("Showcase", "projects:showcase", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
+    ("Impact", "cohorts:impact_summary", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
     ("Outbox", "notifications:outbox", (Role.STAFF,)),
     ("Apply", "cohorts:cohorts_open", (Role.OFFICER,)),
     ("My attendance", "cohorts:my_attendance", (Role.OFFICER,)),
@@ -33,4 +34,8 @@ def navigation(request) -> dict:
             continue
         current = request.path == href or (href != "/" and request.path.startswith(href))
         items.append({"text": label, "href": href, "current": current})
+    # Only the most specific match is current (/cohorts/impact/ is Impact, not also Cohorts).
+    longest = max((len(item["href"]) for item in items if item["current"]), default=0)
+    for item in items:
+        item["current"] = item["current"] and len(item["href"]) == longest
     return {"navigation_items": items}

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import services
+from . import demo_graduates, services
 from .models import Attendance, Cohort, CurriculumTemplate, Enrolment, Organisation
 
 PILOT_SLUG = "pilot"
@@ -55,7 +55,8 @@ def seed(people: dict) -> dict:
     _pilot_waitlist_and_withdrawals(pilot, applicants, staff)
     _pilot_registers(pilot, staff)
     upcoming = _next_cohort(today, applicants, staff)
-    return {"pilot": pilot, "next": upcoming}
+    spring = demo_graduates.seed(people)
+    return {"pilot": pilot, "next": upcoming, "spring": spring}
 
 
 # Applicants who are not on the pilot: waitlisted or withdrawn there, or applying to the next cohort.

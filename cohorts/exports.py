@@ -3,7 +3,7 @@
 import csv
 import io
 
-from . import selectors
+from . import impact, selectors
 from .models import Attendance, Cohort
 
 ROSTER_HEADER = [
@@ -65,3 +65,12 @@ def attendance_csv(cohort: Cohort) -> str:
             + [_percent(row.rate), "yes" if row.at_risk else "no"]
         )
     return out.getvalue()
+
+
+def impact_csv() -> str:
+    """One row per London authority (all 34, zero rows included), columns `impact.EXPORT_COLUMNS`."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=impact.EXPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(impact.export_rows())
+    return buffer.getvalue()

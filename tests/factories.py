@@ -253,3 +253,42 @@ class MentorAllocationFactory(factory.django.DjangoModelFactory):
 
     officer = factory.SubFactory(OfficerFactory)
     mentor = factory.LazyAttribute(lambda o: MentorProfileFactory().mentor)
+
+
+# --- impact ---
+
+
+class GraduationFactory(factory.django.DjangoModelFactory):
+    """A graduate: a completed enrolment with its certificate."""
+
+    class Meta:
+        model = "cohorts.Graduation"
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status=Enrolment.Status.COMPLETED)
+    graduated_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
+    showcase_presented = True
+    verification_token = factory.Sequence(lambda n: f"token-{n}-abcdefghijklmnop")
+
+
+class TrainerStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.TrainerStep"
+
+    graduate = factory.LazyAttribute(lambda o: GraduationFactory().enrolment.officer)
+    kind = "co_facilitator"
+    happened_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20))
+    note = "Co-facilitated week 3"
+
+
+class CascadeSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.CascadeSession"
+
+    graduate = factory.LazyAttribute(lambda o: GraduationFactory().enrolment.officer)
+    organisation = factory.LazyAttribute(lambda o: o.graduate.organisation)
+    delivered_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    topic = factory.Sequence(lambda n: f"Cleaning addresses {n}")
+    format = "workshop"
+    length_minutes = 60
+    colleagues_reached = 6
+    attendee_emails = factory.LazyFunction(lambda: ["colleague@example.gov.uk"])

@@ -15,6 +15,7 @@ def test_beat_schedule_runs_in_utc_with_the_notification_entries():
         "sweep-outbox": "notifications.sweep_outbox",
         "dispatch-reminders": "notifications.dispatch_reminders",
         "weekly-digests": "notifications.weekly_digests",
+        "lapse-place-offers": "cohorts.lapse_place_offers",
     }
     assert schedule["dispatch-reminders"]["schedule"] == crontab(minute="*/5")
     assert schedule["weekly-digests"]["schedule"] == crontab(minute=0)

@@ -20,6 +20,7 @@ PUBLIC = {
     "notifications:unsubscribe",  # one-click unsubscribe: the signed token is the authority
     "cohorts:manager_decision",  # the line manager has no account; the signed link is the key
     "mentoring:calendar_feed",  # the secret token is the credential; unknown tokens get 404
+    "cohorts:certificate_verify",  # anyone holding a certificate's link can check it; the token is the key
 }
 
 
