@@ -6,4 +6,4 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the reminder kind and source, and the digest sections, on import.
-        from . import reminders  # noqa: F401
+        from . import digests, reminders  # noqa: F401
