@@ -259,6 +259,24 @@ def officers_for_allocation() -> QuerySet[Enrolment]:
     )
 
 
+@dataclass
+class Availability:
+    weekly: list[AvailabilityWindow]
+    one_off: list[AvailabilityWindow]
+    leave: list[AvailabilityException]
+
+
+def availability_of(mentor: User, *, today: date | None = None) -> Availability:
+    """A mentor's own weekly times, and their one-off times and leave from today on."""
+    today = today or timezone.localdate()
+    windows = list(mentor.availability_windows.filter(Q(on_date__isnull=True) | Q(on_date__gte=today)))
+    return Availability(
+        weekly=[w for w in windows if w.on_date is None],
+        one_off=sorted((w for w in windows if w.on_date), key=lambda w: (w.on_date, w.starts_time)),
+        leave=list(mentor.leave.filter(ends_on__gte=today).order_by("starts_on", "ends_on")),
+    )
+
+
 def calendar_feed_for(user: User) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed

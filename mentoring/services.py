@@ -388,6 +388,11 @@ def leave_add(*, mentor: User, starts_on, ends_on, reason: str = "") -> Availabi
 
 
 @transaction.atomic
+def leave_delete(*, leave: AvailabilityException) -> None:
+    leave.delete()
+
+
+@transaction.atomic
 def allocation_set(*, officer: User, mentor: User | None, by: User) -> MentorAllocation | None:
     if mentor is None:
         MentorAllocation.objects.filter(officer=officer).delete()
