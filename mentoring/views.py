@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.permissions import Role, public, role_required, staff_required
 
-from . import calendar, forms, selectors, services
+from . import calendar, charts, forms, selectors, services
 from .models import Booking, MentorProfile
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
@@ -476,8 +476,11 @@ def allocations(request):
 @staff_required
 @require_GET
 def utilisation(request):
-    rows = selectors.mentor_utilisation()
-    cohorts = {}
-    for row in rows:
-        cohorts.setdefault(row.cohort, []).append(row)
+    by_cohort: dict = {}
+    for row in selectors.mentor_utilisation():
+        by_cohort.setdefault(row.cohort, []).append(row)
+    cohorts = [
+        {"cohort": cohort, "rows": rows, "chart": charts.utilisation_chart(rows, key=f"cohort-{cohort.pk}")}
+        for cohort, rows in by_cohort.items()
+    ]
     return render(request, "mentoring/utilisation.html", {"cohorts": cohorts})

@@ -17,6 +17,7 @@ from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
     MentorAllocationFactory,
+    MentorProfileFactory,
     OfficerFactory,
     StaffFactory,
     TrainingSessionFactory,
@@ -356,3 +357,43 @@ def test_availability_changes_are_for_mentors_and_their_own_times_only(client, m
     assert client.post("/mentoring/availability/leave/", {}).status_code == 403
     assert client.post("/mentoring/availability/one-off/", {}).status_code == 403
     assert (other.mentor.availability_windows.count(), other.mentor.leave.count()) == (1, 1)
+
+
+# --- utilisation ------------------------------------------------------------------------------------
+
+
+def test_utilisation_page_shows_a_chart_and_a_table_of_the_same_hours(client):
+    cohort = CohortFactory(name="Pilot", status="running", start_date=date(2026, 3, 2), weeks=2)
+    mentor = MentorProfileFactory(mentor__full_name="Ada Mentor").mentor
+    AvailabilityWindowFactory(mentor=mentor, weekday=1, starts_time=time(10), ends_time=time(16))
+    officer = EnrolmentFactory(cohort=cohort).officer
+    BookingFactory(
+        mentor=mentor, officer=officer, starts_at=at(date(2026, 3, 10), 10), ends_at=at(date(2026, 3, 10), 11)
+    )
+    client.force_login(StaffFactory())
+    html = client.get("/mentoring/utilisation/").content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'role="img"' in svg
+    assert f'<title id="cohort-{cohort.pk}-title">Mentor hours offered, booked and used in Pilot</title>' in svg
+    assert "Ada Mentor: 12 h offered, 1 h booked, 1 h used." in svg
+    assert re.findall(r">([\d.]+) h</text>", svg) == ["12.0", "1.0", "1.0"]
+    table = html[html.index("<table") : html.index("</table>")]
+    assert re.findall(r'numeric">([\d.]+)</td>', table) == ["12.0", "1.0", "1.0"]
+
+
+def test_utilisation_query_count_does_not_grow_with_cohorts_and_mentors(client):
+    def add(count):
+        for _ in range(count):
+            cohort = CohortFactory(status="running", start_date=date(2026, 3, 2))
+            mentor = AvailabilityWindowFactory().mentor
+            officer = EnrolmentFactory(cohort=cohort).officer
+            BookingFactory(mentor=mentor, officer=officer, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 11))
+
+    client.force_login(StaffFactory())
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/mentoring/utilisation/")
+    add(4)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/mentoring/utilisation/").content.decode().count("<svg") == 5
+    assert len(one) == len(many)
