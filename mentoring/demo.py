@@ -1,6 +1,7 @@
 """Demo mentoring: profiles and weekly times for the three demo mentors, lead mentors for the pilot's
 officers, past sessions with notes and feedback, and upcoming bookings. officer@example.org keeps free
-slots to book. Idempotent: everything is get_or_create, keyed on people and dates."""
+slots to book. One mentor has a one-off afternoon, another a week of leave. Idempotent: everything is
+get_or_create, keyed on people and dates."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from django.utils import timezone
 from cohorts.demo import PILOT_SLUG
 from cohorts.models import Cohort
 
-from .models import AvailabilityWindow, Booking, MentorAllocation, MentorProfile
+from .models import AvailabilityException, AvailabilityWindow, Booking, MentorAllocation, MentorProfile
 
 LONDON = ZoneInfo("Europe/London")
 PROFILES = [
@@ -57,6 +58,19 @@ def seed(people: dict) -> None:
     today = timezone.localdate()
     last_tuesday = today - timedelta(days=(today.weekday() - 1) % 7 or 7)
     next_tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    # A one-off afternoon (the Thursday after next) and a week of leave (in three weeks), so the
+    # availability page shows both kinds.
+    AvailabilityWindow.objects.get_or_create(
+        mentor=mentors[2],
+        kind=AvailabilityWindow.Kind.ONE_OFF,
+        on_date=next_tuesday + timedelta(days=2),
+        defaults={"starts_time": time(13), "ends_time": time(16)},
+    )
+    AvailabilityException.objects.get_or_create(
+        mentor=mentors[1],
+        starts_on=next_tuesday + timedelta(days=13),
+        defaults={"ends_on": next_tuesday + timedelta(days=18), "reason": "Annual leave"},
+    )
     # Past sessions: the first six officers with their lead mentor, one and two weeks ago.
     for index, officer in enumerate(officers[:6]):
         mentor = mentors[index % len(mentors)]

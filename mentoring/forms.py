@@ -1,5 +1,7 @@
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.forms import gds_helper
@@ -146,10 +148,12 @@ class WindowForm(forms.Form):
     )
     starts_time = forms.TimeField(
         label="From (London time, like 10:00)",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": "Enter a start time", "invalid": "Enter a start time like 10:00"},
     )
     ends_time = forms.TimeField(
         label="To (London time, like 16:00)",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": "Enter an end time", "invalid": "Enter an end time like 16:00"},
     )
 
@@ -166,4 +170,93 @@ class WindowForm(forms.Form):
         data = super().clean()
         if data.get("starts_time") and data.get("ends_time") and data["ends_time"] <= data["starts_time"]:
             self.add_error("ends_time", "Enter an end time after the start time")
+        return data
+
+
+class LondonDateField(DateInputField):
+    """A GOV.UK date input whose impossible dates (31 2 2026) get a GOV.UK-style message."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(f"The {self.label.lower()} must be a real date") from error
+
+
+def _date_field(label: str, help_text: str = "For example, 27 10 2026") -> LondonDateField:
+    field = LondonDateField(label=label, help_text=help_text, require_all_fields=False)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    return field
+
+
+def _time_field(label: str, example: str, *, what: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=f"London time, 24-hour clock, like {example}",
+        error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} like {example}"},
+    )
+
+
+class OneOffWindowForm(forms.Form):
+    """A time offered on one date only (added to the weekly times)."""
+
+    prefix = "one_off"
+
+    on_date = _date_field("Date")
+    starts_time = _time_field("From", "13:00", what="a start time")
+    ends_time = _time_field("To", "15:30", what="an end time")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field("on_date"),
+            Field.text("starts_time", field_width=5),
+            Field.text("ends_time", field_width=5),
+            submit="Add one-off time",
+        )
+        self.helper.layout.fields[-1] = Button("one_off-submit", "Add one-off time")  # one id per page
+        self.helper.form_action = reverse("mentoring:availability_one_off_add")
+
+    def clean_on_date(self):
+        day = self.cleaned_data["on_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("The date must be today or in the future")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_time") and data.get("ends_time") and data["ends_time"] <= data["starts_time"]:
+            self.add_error("ends_time", "The end time must be after the start time")
+        return data
+
+
+class LeaveForm(forms.Form):
+    """Whole London days away. Overlapping leave is allowed: it changes nothing twice."""
+
+    prefix = "leave"
+
+    starts_on = _date_field("First day away")
+    ends_on = _date_field("Last day away")
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=200, help_text="Only you and programme staff see this"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("starts_on"), Field("ends_on"), Field.text("reason"), submit="Add leave")
+        self.helper.layout.fields[-1] = Button("leave-submit", "Add leave")  # one id per page
+        self.helper.form_action = reverse("mentoring:leave_add")
+
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("The first day away must be today or in the future")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The last day away must be the same as or after the first day")
         return data

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.services import absolute_url, message_queue
+from notifications.services import absolute_url, message_cancel_for, message_queue
 
 from . import selectors
 from .calendar import booking_attachment
@@ -18,6 +18,7 @@ from .models import (
     MentorProfile,
     new_calendar_token,
 )
+from .reminders import reminder_key_prefix
 
 LATE_CANCELLATION = timedelta(hours=24)
 
@@ -257,6 +258,8 @@ def booking_cancel(*, booking: Booking, by: User, now: datetime | None = None) -
     booking.save(
         update_fields=["status", "cancelled_at", "cancelled_by", "late_cancellation", "sequence", "updated_at"]
     )
+    # At once rather than at the next dispatch pass, so a reminder falling due meanwhile cannot go.
+    message_cancel_for(dedup_prefix=reminder_key_prefix(booking))
     for person in (booking.officer, booking.mentor):
         _notify(
             booking=booking,
@@ -294,6 +297,8 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
     booking.move_reason = ""
     booking.sequence += 1
     _save(booking)
+    # The old time's reminders go now; the next dispatch pass writes the new time's (their keys hold the sequence).
+    message_cancel_for(dedup_prefix=reminder_key_prefix(booking))
     other = booking.officer if by_mentor else booking.mentor
     _notify(
         booking=booking,
@@ -380,6 +385,11 @@ def leave_add(*, mentor: User, starts_on, ends_on, reason: str = "") -> Availabi
     leave.full_clean()
     leave.save()
     return leave
+
+
+@transaction.atomic
+def leave_delete(*, leave: AvailabilityException) -> None:
+    leave.delete()
 
 
 @transaction.atomic

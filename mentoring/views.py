@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.permissions import Role, public, role_required, staff_required
 
-from . import calendar, forms, selectors, services
+from . import calendar, charts, forms, selectors, services
 from .models import Booking, MentorProfile
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
@@ -330,25 +330,50 @@ def booking_propose(request, officer_id: int):
     )
 
 
-@role_required(Role.MENTOR)
-@require_http_methods(["GET", "POST"])
-def availability(request):
+def _availability_page(request, *, weekly=None, one_off=None, leave=None):
+    """The availability page with its three forms; the one that was posted (and failed) is bound and
+    becomes `form`, so its errors fill the error summary and the page title."""
     profile, _ = MentorProfile.objects.get_or_create(mentor=request.user)
-    window_form = forms.WindowForm(request.POST or None)
-    if request.method == "POST" and window_form.is_valid():
-        services.availability_window_add(mentor=request.user, **window_form.cleaned_data)
-        messages.success(request, "Weekly time added.")
-        return redirect("mentoring:availability")
+    weekly = weekly or forms.WindowForm()
+    one_off = one_off or forms.OneOffWindowForm()
+    leave = leave or forms.LeaveForm()
+    posted = next((form for form in (weekly, one_off, leave) if form.is_bound), weekly)
     return render(
         request,
         "mentoring/availability.html",
         {
             "profile": profile,
-            "form": window_form,
-            "windows": request.user.availability_windows.all(),
-            "leave": request.user.leave.filter(ends_on__gte=timezone.localdate()),
+            "form": posted,
+            "weekly_form": weekly,
+            "one_off_form": one_off,
+            "leave_form": leave,
+            "availability": selectors.availability_of(request.user),
         },
     )
+
+
+@role_required(Role.MENTOR)
+@require_http_methods(["GET", "POST"])
+def availability(request):
+    if request.method == "POST":
+        form = forms.WindowForm(request.POST)
+        if form.is_valid():
+            services.availability_window_add(mentor=request.user, **form.cleaned_data)
+            messages.success(request, "Weekly time added.")
+            return redirect("mentoring:availability")
+        return _availability_page(request, weekly=form)
+    return _availability_page(request)
+
+
+@role_required(Role.MENTOR)
+@require_POST
+def availability_one_off_add(request):
+    form = forms.OneOffWindowForm(request.POST)
+    if not form.is_valid():
+        return _availability_page(request, one_off=form)
+    window = services.availability_window_add(mentor=request.user, **form.cleaned_data)
+    messages.success(request, f"Time added on {window.on_date:%A} {window.on_date.day} {window.on_date:%B}.")
+    return redirect("mentoring:availability")
 
 
 @role_required(Role.MENTOR)
@@ -356,7 +381,27 @@ def availability(request):
 def availability_window_delete(request, pk: int):
     window = get_object_or_404(request.user.availability_windows, pk=pk)
     services.availability_window_delete(window=window)
-    messages.success(request, "Weekly time removed.")
+    messages.success(request, "Time removed.")
+    return redirect("mentoring:availability")
+
+
+@role_required(Role.MENTOR)
+@require_POST
+def leave_add(request):
+    form = forms.LeaveForm(request.POST)
+    if not form.is_valid():
+        return _availability_page(request, leave=form)
+    services.leave_add(mentor=request.user, **form.cleaned_data)
+    messages.success(request, "Leave added. You cannot be booked on those days.")
+    return redirect("mentoring:availability")
+
+
+@role_required(Role.MENTOR)
+@require_POST
+def leave_delete(request, pk: int):
+    leave = get_object_or_404(request.user.leave, pk=pk)
+    services.leave_delete(leave=leave)
+    messages.success(request, "Leave removed.")
     return redirect("mentoring:availability")
 
 
@@ -431,8 +476,11 @@ def allocations(request):
 @staff_required
 @require_GET
 def utilisation(request):
-    rows = selectors.mentor_utilisation()
-    cohorts = {}
-    for row in rows:
-        cohorts.setdefault(row.cohort, []).append(row)
+    by_cohort: dict = {}
+    for row in selectors.mentor_utilisation():
+        by_cohort.setdefault(row.cohort, []).append(row)
+    cohorts = [
+        {"cohort": cohort, "rows": rows, "chart": charts.utilisation_chart(rows, key=f"cohort-{cohort.pk}")}
+        for cohort, rows in by_cohort.items()
+    ]
     return render(request, "mentoring/utilisation.html", {"cohorts": cohorts})

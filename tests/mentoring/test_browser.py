@@ -43,3 +43,64 @@ def test_officer_books_office_hours_by_keyboard_only(page):
 
     page.goto(f"/mentoring/sessions/{booking.pk}/")
     assert_accessible(page, "mentoring-session")
+
+
+def test_mentor_adds_a_one_off_time_and_leave_and_staff_see_utilisation(page):
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from cohorts.models import Cohort
+    from tests.factories import AvailabilityWindowFactory, CohortFactory, EnrolmentFactory, StaffFactory
+
+    window = AvailabilityWindowFactory(weekday=1, starts_time=time(10), ends_time=time(16))
+    mentor = window.mentor
+    mentor.set_password("bootcamp-demo")
+    mentor.save()
+    day = timezone.localdate() + timedelta(days=8)
+
+    sign_in(page, mentor.email)
+    page.goto("/mentoring/availability/")
+    one_off = page.locator("form[action='/mentoring/availability/one-off/']")
+    one_off.get_by_label("Day").fill(str(day.day))
+    one_off.get_by_label("Month").fill(str(day.month))
+    one_off.get_by_label("Year").fill(str(day.year))
+    one_off.get_by_label("From").fill("15:00")
+    one_off.get_by_label("To").fill("13:00")
+    one_off.get_by_role("button", name="Add one-off time").click()
+    assert page.get_by_role("link", name="The end time must be after the start time").is_visible()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page, "mentoring-availability-error")
+
+    one_off.get_by_label("From").fill("13:00")
+    one_off.get_by_label("To").fill("15:00")
+    one_off.get_by_role("button", name="Add one-off time").click()
+    assert page.get_by_text(f"Time added on {day:%A} {day.day} {day:%B}.").is_visible()
+
+    leave = page.locator("form[action='/mentoring/availability/leave/']")
+    for label, when in (("First day away", day + timedelta(days=1)), ("Last day away", day + timedelta(days=3))):
+        group = leave.get_by_role("group", name=label)
+        group.get_by_label("Day").fill(str(when.day))
+        group.get_by_label("Month").fill(str(when.month))
+        group.get_by_label("Year").fill(str(when.year))
+    leave.get_by_label("Reason (optional)").fill("Conference")
+    leave.get_by_role("button", name="Add leave").click()
+    assert page.get_by_text("Leave added.").is_visible()
+    assert page.get_by_role("cell", name="Conference").is_visible()
+    assert_accessible(page, "mentoring-availability")
+    assert list(mentor.availability_windows.filter(on_date=day).values_list("starts_time", "ends_time")) == [
+        (time(13), time(15))
+    ]
+    away = [(day + timedelta(days=1), day + timedelta(days=3))]
+    assert list(mentor.leave.values_list("starts_on", "ends_on")) == away
+
+    cohort = CohortFactory(status=Cohort.Status.RUNNING, start_date=timezone.localdate() - timedelta(days=14))
+    EnrolmentFactory(cohort=cohort)
+    staff = StaffFactory()
+    staff.set_password("bootcamp-demo")
+    staff.save()
+    page.context.clear_cookies()
+    sign_in(page, staff.email)
+    page.goto("/mentoring/utilisation/")
+    assert page.get_by_role("img", name=f"Mentor hours offered, booked and used in {cohort.name}").is_visible()
+    assert_accessible(page, "mentoring-utilisation")

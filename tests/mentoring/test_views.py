@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
     MentorAllocationFactory,
+    MentorProfileFactory,
     OfficerFactory,
     StaffFactory,
     TrainingSessionFactory,
@@ -222,3 +224,176 @@ def test_office_hours_query_count_does_not_grow_with_mentors_and_bookings(client
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(one)
+
+
+# --- availability: one-off times and leave ----------------------------------------------------------
+
+THURSDAY = date(2026, 3, 26)
+
+
+def slot_values(client, mentor) -> list[str]:
+    page = client.get(f"/mentoring/mentors/{mentor.pk}/book/").content.decode()
+    return re.findall(r'value="(\d+:\d{8}T\d{4})"', page)
+
+
+def date_fields(prefix: str, name: str, day: date) -> dict:
+    return {f"{prefix}-{name}_0": day.day, f"{prefix}-{name}_1": day.month, f"{prefix}-{name}_2": day.year}
+
+
+def test_mentor_adds_and_removes_a_one_off_time_and_officers_see_its_slots(client, mentor):
+    officer = OfficerFactory()
+    client.force_login(officer)
+    before = slot_values(client, mentor)
+
+    client.force_login(mentor)
+    response = client.post(
+        "/mentoring/availability/one-off/",
+        {**date_fields("one_off", "on_date", THURSDAY), "one_off-starts_time": "13:00", "one_off-ends_time": "15:00"},
+        follow=True,
+    )
+    assert "Time added on Thursday 26 March." in response.content.decode()
+    assert "Thursday 26 March 2026" in response.content.decode()
+
+    client.force_login(officer)
+    added = [value(mentor, at(THURSDAY, 13)), value(mentor, at(THURSDAY, 14))]
+    assert slot_values(client, mentor) == sorted(before + added, key=lambda v: v.split(":")[1])
+
+    client.force_login(mentor)
+    window = mentor.availability_windows.get(on_date=THURSDAY)
+    client.post(f"/mentoring/availability/{window.pk}/delete/")
+    client.force_login(officer)
+    assert slot_values(client, mentor) == before
+
+
+def test_mentor_adds_and_removes_leave_and_it_changes_the_free_slots(client, mentor):
+    officer = OfficerFactory()
+    client.force_login(officer)
+    assert [v for v in slot_values(client, mentor) if "20260324" in v] == [
+        value(mentor, at(TUESDAY, 10)),
+        value(mentor, at(TUESDAY, 11)),
+        value(mentor, at(TUESDAY, 12)),
+    ]
+
+    client.force_login(mentor)
+    fields = {**date_fields("leave", "starts_on", TUESDAY), **date_fields("leave", "ends_on", TUESDAY)}
+    response = client.post("/mentoring/availability/leave/", {**fields, "leave-reason": "Conference"}, follow=True)
+    assert "Leave added." in response.content.decode()
+    client.post("/mentoring/availability/leave/", {**fields})  # overlapping leave is fine
+    assert mentor.leave.count() == 2
+
+    client.force_login(officer)
+    assert [v for v in slot_values(client, mentor) if "20260324" in v] == []
+
+    client.force_login(mentor)
+    for leave in mentor.leave.all():
+        client.post(f"/mentoring/availability/leave/{leave.pk}/delete/")
+    client.force_login(officer)
+    assert len([v for v in slot_values(client, mentor) if "20260324" in v]) == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "message"),
+    [
+        (
+            "/mentoring/availability/one-off/",
+            {
+                **date_fields("one_off", "on_date", THURSDAY),
+                "one_off-starts_time": "15:00",
+                "one_off-ends_time": "13:00",
+            },
+            "The end time must be after the start time",
+        ),
+        (
+            "/mentoring/availability/one-off/",
+            {
+                **date_fields("one_off", "on_date", date(2026, 3, 19)),
+                "one_off-starts_time": "13:00",
+                "one_off-ends_time": "15:00",
+            },
+            "The date must be today or in the future",
+        ),
+        (
+            "/mentoring/availability/one-off/",
+            {**date_fields("one_off", "on_date", THURSDAY), "one_off-starts_time": "1pm", "one_off-ends_time": ""},
+            "Enter a start time like 13:00",
+        ),
+        (
+            "/mentoring/availability/one-off/",
+            {"one_off-on_date_0": "31", "one_off-on_date_1": "2", "one_off-on_date_2": "2026"},
+            "The date must be a real date",
+        ),
+        (
+            "/mentoring/availability/leave/",
+            {**date_fields("leave", "starts_on", THURSDAY), **date_fields("leave", "ends_on", TUESDAY)},
+            "The last day away must be the same as or after the first day",
+        ),
+        (
+            "/mentoring/availability/leave/",
+            {**date_fields("leave", "starts_on", date(2026, 3, 1)), **date_fields("leave", "ends_on", TUESDAY)},
+            "The first day away must be today or in the future",
+        ),
+        ("/mentoring/availability/leave/", {}, "Enter the first day away"),
+    ],
+)
+def test_availability_forms_refuse_bad_input_with_an_error_summary(client, mentor, url, data, message):
+    client.force_login(mentor)
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "<title>Error: " in html
+    assert message in html
+    assert (mentor.availability_windows.count(), mentor.leave.count()) == (1, 0)
+
+
+def test_availability_changes_are_for_mentors_and_their_own_times_only(client, mentor):
+    other = AvailabilityWindowFactory(kind="one_off", weekday=None, on_date=THURSDAY)
+    other_leave = other.mentor.leave.create(starts_on=THURSDAY, ends_on=THURSDAY)
+    client.force_login(mentor)
+    assert client.post(f"/mentoring/availability/{other.pk}/delete/").status_code == 404
+    assert client.post(f"/mentoring/availability/leave/{other_leave.pk}/delete/").status_code == 404
+    assert client.get("/mentoring/availability/leave/").status_code == 405
+    client.force_login(OfficerFactory())
+    assert client.post("/mentoring/availability/leave/", {}).status_code == 403
+    assert client.post("/mentoring/availability/one-off/", {}).status_code == 403
+    assert (other.mentor.availability_windows.count(), other.mentor.leave.count()) == (1, 1)
+
+
+# --- utilisation ------------------------------------------------------------------------------------
+
+
+def test_utilisation_page_shows_a_chart_and_a_table_of_the_same_hours(client):
+    cohort = CohortFactory(name="Pilot", status="running", start_date=date(2026, 3, 2), weeks=2)
+    mentor = MentorProfileFactory(mentor__full_name="Ada Mentor").mentor
+    AvailabilityWindowFactory(mentor=mentor, weekday=1, starts_time=time(10), ends_time=time(16))
+    officer = EnrolmentFactory(cohort=cohort).officer
+    BookingFactory(
+        mentor=mentor, officer=officer, starts_at=at(date(2026, 3, 10), 10), ends_at=at(date(2026, 3, 10), 11)
+    )
+    client.force_login(StaffFactory())
+    html = client.get("/mentoring/utilisation/").content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'role="img"' in svg
+    assert f'<title id="cohort-{cohort.pk}-title">Mentor hours offered, booked and used in Pilot</title>' in svg
+    assert "Ada Mentor: 12 h offered, 1 h booked, 1 h used." in svg
+    assert re.findall(r">([\d.]+) h</text>", svg) == ["12.0", "1.0", "1.0"]
+    table = html[html.index("<table") : html.index("</table>")]
+    assert re.findall(r'numeric">([\d.]+)</td>', table) == ["12.0", "1.0", "1.0"]
+
+
+def test_utilisation_query_count_does_not_grow_with_cohorts_and_mentors(client):
+    def add(count):
+        for _ in range(count):
+            cohort = CohortFactory(status="running", start_date=date(2026, 3, 2))
+            mentor = AvailabilityWindowFactory().mentor
+            officer = EnrolmentFactory(cohort=cohort).officer
+            BookingFactory(mentor=mentor, officer=officer, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 11))
+
+    client.force_login(StaffFactory())
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/mentoring/utilisation/")
+    add(4)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/mentoring/utilisation/").content.decode().count("<svg") == 5
+    assert len(one) == len(many)

@@ -1,0 +1,17 @@
+import pytest
+from django.core.management import call_command
+
+from mentoring.models import AvailabilityException, AvailabilityWindow, Booking, MentorAllocation, MentorProfile
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (MentorProfile, AvailabilityWindow, AvailabilityException, Booking, MentorAllocation)
+
+
+def test_seed_demo_seeds_mentoring_idempotently():
+    call_command("seed_demo", verbosity=0)
+    first = [model.objects.count() for model in MODELS]
+    call_command("seed_demo", verbosity=0)
+    assert [model.objects.count() for model in MODELS] == first
+    assert first == [3, 7, 1, 10, 15]
+    assert AvailabilityWindow.objects.filter(kind=AvailabilityWindow.Kind.ONE_OFF).count() == 1
