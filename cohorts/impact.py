@@ -9,14 +9,15 @@ Definitions (see docs/impact.md):
 - case studies: published case studies;
 - cascade sessions and colleagues reached: sessions graduates logged, counted in the organisation the
   graduate belonged to when they logged it (per cohort: sessions by that cohort's graduates);
-- mentor hours: from the mentoring app, through `mentor_hours_by_organisation` and
-  `mentor_hours_by_cohort`, which return nothing (0 hours) until mentoring is on main.
+- mentor hours: hours of mentoring sessions held (confirmed and ended; not cancelled, not no-shows),
+  by the officer's organisation, and by the officer's cohort at the time of the session.
 A project counts once for each organisation whose officers worked on it, so the per-organisation
 project numbers can add up to more than the total.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -69,21 +70,49 @@ class CohortImpact:
     figures: Figures = field(default_factory=Figures)
 
 
-# --- the mentoring hook ---
+# --- mentor hours ---
+
+
+def _held_sessions() -> list[tuple[int, int, datetime, float]]:
+    """(officer id, officer's organisation id, start, hours) of every mentoring session held: confirmed
+    and ended. Cancelled sessions, no-shows and sessions still to come are not mentor hours. One query."""
+    from mentoring.models import Booking  # mentoring builds on cohorts, so it is imported late
+
+    held = Booking.objects.filter(status=Booking.Status.CONFIRMED, ends_at__lte=timezone.now())
+    return [
+        (officer_id, organisation_id, starts_at, (ends_at - starts_at).total_seconds() / 3600)
+        for officer_id, organisation_id, starts_at, ends_at in held.values_list(
+            "officer_id", "officer__organisation_id", "starts_at", "ends_at"
+        )
+    ]
 
 
 def mentor_hours_by_organisation() -> dict[int, float]:
-    """Hours of mentoring held with officers, by the officer's organisation id.
-
-    HOOK: mentoring (bookings, mentor hours) is built on another branch. Until it is on main this
-    returns nothing, so every organisation shows 0 hours. Wire it to one grouped query over held
-    bookings (officer__organisation_id, Sum of length in hours) to keep the pages' query counts flat."""
-    return {}
+    """Hours of mentoring held with officers, by the officer's organisation id. One query."""
+    hours: dict[int, float] = defaultdict(float)
+    for _, organisation_id, _, length in _held_sessions():
+        hours[organisation_id] += length
+    return {organisation_id: round(total, 1) for organisation_id, total in hours.items()}
 
 
 def mentor_hours_by_cohort() -> dict[int, float]:
-    """Hours of mentoring held with officers, by cohort id. HOOK: see mentor_hours_by_organisation."""
-    return {}
+    """Hours of mentoring held with officers, by cohort id. A session counts for the officer's cohort
+    (selected or completed place) that had started by the session's date; if none had, their first.
+    Two queries."""
+    places: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for officer_id, cohort_id, start_date in Enrolment.objects.filter(status__in=TRAINED).values_list(
+        "officer_id", "cohort_id", "cohort__start_date"
+    ):
+        places[officer_id].append((start_date, cohort_id))
+    hours: dict[int, float] = defaultdict(float)
+    for officer_id, _, starts_at, length in _held_sessions():
+        cohorts = sorted(places.get(officer_id, []))
+        if not cohorts:
+            continue
+        day = timezone.localdate(starts_at)
+        started = [cohort_id for start_date, cohort_id in cohorts if start_date <= day]
+        hours[started[-1] if started else cohorts[0][1]] += length
+    return {cohort_id: round(total, 1) for cohort_id, total in hours.items()}
 
 
 # --- shared reads ---
@@ -205,7 +234,7 @@ def impact_totals() -> Figures:
         case_studies=sum(1 for o in outcomes if o.case_study_published),
         cascade_sessions=cascade["n"],
         colleagues_reached=cascade["reached"] or 0,
-        mentor_hours=sum(mentor_hours_by_organisation().values()),
+        mentor_hours=round(sum(mentor_hours_by_organisation().values()), 1),
     )
 
 

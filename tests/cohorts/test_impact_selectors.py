@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +11,7 @@ from cohorts.models import Enrolment
 from projects.models import CaseStudy, Milestone
 from tests.factories import (
     AttendanceFactory,
+    BookingFactory,
     CascadeSessionFactory,
     CohortFactory,
     EnrolmentFactory,
@@ -88,9 +89,26 @@ def test_cohort_impact_and_totals_count_each_officer_and_project_once():
     assert impact.impact_totals().as_dict() == expected
 
 
-def test_mentor_hours_hook_returns_nothing_until_mentoring_lands():
-    assert impact.mentor_hours_by_organisation() == {}
-    assert impact.mentor_hours_by_cohort() == {}
+def test_mentor_hours_count_held_sessions_by_organisation_and_cohort():
+    camden, hackney = borough("Camden"), borough("Hackney")
+    earlier = CohortFactory(status="finished", start_date=date(2026, 3, 3))
+    later = CohortFactory(status="running", start_date=date(2026, 9, 1))
+    amara = OfficerFactory(organisation=camden)
+    EnrolmentFactory(cohort=earlier, officer=amara, status="completed")
+    EnrolmentFactory(cohort=later, officer=OfficerFactory(organisation=camden), status="selected")
+    kofi = EnrolmentFactory(cohort=later, officer=OfficerFactory(organisation=hackney), status="selected").officer
+    past = timezone.now() - timedelta(days=10)
+    BookingFactory(officer=amara, starts_at=past, ends_at=past + timedelta(minutes=60))  # held: 1 h
+    BookingFactory(officer=amara, starts_at=past - timedelta(days=1), ends_at=past - timedelta(days=1, minutes=-30))
+    BookingFactory(officer=kofi, starts_at=past, ends_at=past + timedelta(minutes=45))  # held: 0.75 h
+    BookingFactory(officer=kofi, starts_at=past, ends_at=past + timedelta(minutes=45), status="cancelled")
+    BookingFactory(officer=kofi, starts_at=past, ends_at=past + timedelta(minutes=45), status="no_show")
+    BookingFactory(officer=kofi)  # still to come
+
+    assert impact.mentor_hours_by_organisation() == {camden.pk: 1.5, hackney.pk: 0.8}
+    # Amara's sessions fall after the later cohort started, but she is only on the earlier one.
+    assert impact.mentor_hours_by_cohort() == {earlier.pk: 1.5, later.pk: 0.8}
+    assert impact.impact_totals().mentor_hours == 2.3
 
 
 def test_colleagues_reached_by_month_includes_empty_months():

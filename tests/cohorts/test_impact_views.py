@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from cohorts.charts import LONDON_TILES
 from cohorts.models import CascadeSession, Enrolment, Organisation, TrainerStep
@@ -67,7 +68,7 @@ def test_certificate_is_printable_for_its_graduate_and_staff_only(client):
     url = f"/cohorts/impact/certificates/{graduation.pk}/"
     client.force_login(graduation.enrolment.officer)
     page = client.get(url).content.decode()
-    assert graduation.enrolment.officer.full_name in page
+    assert escape(graduation.enrolment.officer.full_name) in page
     assert f"/cohorts/impact/verify/{graduation.verification_token}/" in page
     assert 'media="print"' in page
     assert "style=" not in page
@@ -84,7 +85,7 @@ def test_verification_link_is_public_and_shows_name_cohort_and_date(client):
     response = client.get(f"/cohorts/impact/verify/{graduation.verification_token}/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert graduation.enrolment.officer.full_name in page
+    assert escape(graduation.enrolment.officer.full_name) in page
     assert graduation.enrolment.cohort.name in page
     assert graduation.graduated_on.strftime("%-d %B %Y") in page
     assert client.get("/cohorts/impact/verify/guessed-token/").status_code == 404

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from projects import services
 from projects.models import CaseStudy, LinkageRun, LogComment, ProgressLog
@@ -165,7 +166,7 @@ def test_lead_mentor_comments_and_officer_sees_the_thread(client):
     client.force_login(log.officer)
     html = client.get(url).content.decode()
     assert "Try blocking on postcode" in html
-    assert log.project.lead_mentor.full_name in html
+    assert escape(log.project.lead_mentor.full_name) in html
 
 
 def test_project_page_shows_the_quality_chart_and_table(client):
