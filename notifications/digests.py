@@ -179,6 +179,16 @@ registry.register_digest_section(
     name="staff_running_cohorts", role="programme_staff", build=staff_running_cohorts, order=10
 )
 
+# Hooks for the mentoring app (not merged yet): they return nothing until mentoring registers real
+# sections under the same names with register_digest_section, which replaces a placeholder whichever
+# app is ready first. Each gets every recipient of its role at once, like any section:
+# - staff_mentor_utilisation(staff, week): per mentor, booked hours of offered hours last week;
+# - mentor_sessions_this_week(mentors, week): each mentor's bookings this week;
+# - officer_mentoring_sessions(officers, week): each officer's bookings this week.
+registry.register_digest_placeholder(name="staff_mentor_utilisation", role="programme_staff", order=70)
+registry.register_digest_placeholder(name="mentor_sessions_this_week", role="mentor", order=20)
+registry.register_digest_placeholder(name="officer_mentoring_sessions", role="officer", order=15)
+
 
 def digest_preview_for(*, now: datetime) -> tuple[DigestWeek, list[Digest]]:
     """The digests that would go next Monday, built from today's data (for the staff preview)."""

@@ -121,6 +121,15 @@ def register_digest_section(*, name: str, role: str, build: SectionBuilder, orde
     return section
 
 
+def register_digest_placeholder(*, name: str, role: str, order: int = 100) -> DigestSection:
+    """A section another app will provide, registered as a hook that returns nothing. It never
+    replaces a real section of the same name, whichever app is ready first; the real one, registered
+    with register_digest_section under the same name, replaces it."""
+    if name in DIGEST_SECTIONS:
+        return DIGEST_SECTIONS[name]
+    return register_digest_section(name=name, role=role, build=lambda users, week: {}, order=order)
+
+
 def kind_is_optional(name: str) -> bool:
     """Unknown kinds are essential: a kind must be registered as optional to be switched off."""
     kind = KINDS.get(name)
