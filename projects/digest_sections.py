@@ -9,7 +9,7 @@ Every builder gets all recipients of its role at once and runs a fixed number of
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from accounts.models import User
@@ -17,10 +17,12 @@ from cohorts.models import Cohort
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
 from . import weeks
-from .models import Milestone, ProgressLog, Project
+from .models import LogComment, Milestone, ProgressLog, Project
 
 LONDON = weeks.LONDON
 BLOCKER_CHARS = 160
+# A mentor's lists stop here, with a last line pointing to their mentees page for the rest.
+MENTOR_LIST_LIMIT = 10
 
 
 def _monday(week: DigestWeek) -> datetime:
@@ -87,69 +89,77 @@ def _running_cohort_projects() -> list[CohortProjects]:
     return [CohortProjects(cohort=cohort, projects=projects.get(cohort.pk, [])) for cohort in cohorts]
 
 
-def _for_all_staff(staff: list[User], blocks: list[DigestBlock]) -> dict[int, list[DigestBlock]]:
-    return {user.pk: blocks for user in staff} if blocks else {}
-
-
-def staff_status_changes(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
-    """Projects whose status (red, amber, green) at the end of last week differs from the week before,
-    judged from the logs written by then."""
-    end = _monday(week)
-    start = end - timedelta(days=7)
-    labels = dict(ProgressLog.RAG.choices)
-    blocks = []
-    for row in _running_cohort_projects():
-        items = []
-        for project in row.projects:
-            before = _status([log for log in project.all_logs if log.created_at < start])
-            after = _status([log for log in project.all_logs if log.created_at < end])
-            if after and after != before:
-                change = f"{labels[before]} to {labels[after]}" if before else f"{labels[after]} (first log)"
-                items.append(DigestItem(text=f"{project.title}: {change}", url=_project_url(project)))
-        if items:
-            blocks.append(DigestBlock(title=f"{row.cohort.name}: status changes last week", items=items))
-    return _for_all_staff(staff, blocks)
-
-
 def _project_url(project: Project) -> str:
     return reverse("projects:project_detail", kwargs={"pk": project.pk})
 
 
-def staff_overdue_milestones(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+def _status_changes(projects: list[Project], start: datetime, end: datetime) -> list[DigestItem]:
+    """Projects whose status (red, amber, green) at the end of last week differs from the week
+    before, judged from the logs written by then."""
+    labels = dict(ProgressLog.RAG.choices)
+    items = []
+    for project in projects:
+        before = _status([log for log in project.all_logs if log.created_at < start])
+        after = _status([log for log in project.all_logs if log.created_at < end])
+        if after and after != before:
+            change = f"{labels[before]} to {labels[after]}" if before else f"{labels[after]} (first log)"
+            items.append(DigestItem(text=f"{project.title}: {change}", url=_project_url(project)))
+    return items
+
+
+def _overdue(projects: list[Project], monday) -> list[DigestItem]:
     """Milestones not done whose due date is before the digest's Monday."""
-    blocks = []
-    for row in _running_cohort_projects():
-        items = [
-            DigestItem(
-                text=f"{project.title}: {milestone.title}, due {_day(milestone.due_on)}",
-                url=_milestone_url(milestone),
-            )
-            for project in row.projects
-            for milestone in project.open_milestones
-            if milestone.due_on < week.monday
-        ]
-        if items:
-            blocks.append(DigestBlock(title=f"{row.cohort.name}: overdue milestones", items=items))
-    return _for_all_staff(staff, blocks)
+    return [
+        DigestItem(
+            text=f"{project.title}: {milestone.title}, due {_day(milestone.due_on)}", url=_milestone_url(milestone)
+        )
+        for project in projects
+        for milestone in project.open_milestones
+        if milestone.due_on < monday
+    ]
 
 
-def staff_open_blockers(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+def _blockers(projects: list[Project]) -> list[DigestItem]:
+    return [
+        DigestItem(
+            text=f"{project.title}, {log.officer.full_name} (week {log.week_number}): {_short(log.blockers)}",
+            url=_log_url(log),
+        )
+        for project in projects
+        for log in _open_blockers(project.all_logs)
+    ]
+
+
+def staff_project_progress(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    """Per running cohort: status changes last week, overdue milestones, open blockers (four queries)."""
+    end = _monday(week)
+    start = end - timedelta(days=7)
     blocks = []
     for row in _running_cohort_projects():
-        items = [
-            DigestItem(
-                text=f"{project.title}, {log.officer.full_name} (week {log.week_number}): {_short(log.blockers)}",
-                url=_log_url(log),
-            )
-            for project in row.projects
-            for log in _open_blockers(project.all_logs)
+        name = row.cohort.name
+        blocks += [
+            DigestBlock(title=f"{name}: status changes last week", items=_status_changes(row.projects, start, end)),
+            DigestBlock(title=f"{name}: overdue milestones", items=_overdue(row.projects, week.monday)),
+            DigestBlock(title=f"{name}: open blockers", items=_blockers(row.projects)),
         ]
-        if items:
-            blocks.append(DigestBlock(title=f"{row.cohort.name}: open blockers", items=items))
-    return _for_all_staff(staff, blocks)
+    blocks = [block for block in blocks if block.items]
+    return {user.pk: blocks for user in staff} if blocks else {}
 
 
 # --- mentors --------------------------------------------------------------------------------------
+
+
+def _log_items(logs: list[ProgressLog], describe) -> list[DigestItem]:
+    """One line per log, the first MENTOR_LIST_LIMIT of them, then how many more there are."""
+    items = [DigestItem(text=describe(log), url=_log_url(log)) for log in logs[:MENTOR_LIST_LIMIT]]
+    if len(logs) > MENTOR_LIST_LIMIT:
+        more = len(logs) - MENTOR_LIST_LIMIT
+        items.append(DigestItem(text=f"and {more} more on your mentees page", url=reverse("projects:mentee_projects")))
+    return items
+
+
+def _who(log: ProgressLog) -> str:
+    return f"{log.project.title}, {log.officer.full_name}"
 
 
 def mentor_mentee_logs(mentors: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
@@ -161,41 +171,33 @@ def mentor_mentee_logs(mentors: list[User], week: DigestWeek) -> dict[int, list[
     for log in (
         ProgressLog.objects.filter(project__lead_mentor__in=mentors, project__cohort__status=Cohort.Status.RUNNING)
         .select_related("project", "officer")
-        .annotate(comment_count=Count("comments"))
+        .annotate(commented=Exists(LogComment.objects.filter(log=OuterRef("pk"))))
         .order_by("project__title", "week_number", "created_at", "pk")
     ):
         logs.setdefault(log.project.lead_mentor_id, []).append(log)
     result: dict[int, list[DigestBlock]] = {}
     for mentor_id, theirs in logs.items():
-        new = [
-            DigestItem(
-                text=f"{log.project.title}, {log.officer.full_name}, week {log.week_number}: "
-                f"{log.get_rag_status_display()}",
-                url=_log_url(log),
-            )
-            for log in theirs
-            if start <= log.created_at < end
-        ]
         by_project: dict[int, list[ProgressLog]] = {}
         for log in theirs:
             by_project.setdefault(log.project_id, []).append(log)
-        blockers = [
-            DigestItem(
-                text=f"{log.project.title}, {log.officer.full_name} (week {log.week_number}): {_short(log.blockers)}",
-                url=_log_url(log),
-            )
-            for project_logs in by_project.values()
-            for log in _open_blockers(project_logs)
-        ]
-        waiting = [
-            DigestItem(text=f"{log.project.title}, {log.officer.full_name}, week {log.week_number}", url=_log_url(log))
-            for log in theirs
-            if not log.comment_count
-        ]
+        new = [log for log in theirs if start <= log.created_at < end]
+        blocked = [log for project_logs in by_project.values() for log in _open_blockers(project_logs)]
+        waiting = [log for log in theirs if not log.commented]
         result[mentor_id] = [
-            DigestBlock(title="Your mentees’ new logs", items=new),
-            DigestBlock(title="Your mentees’ open blockers", items=blockers),
-            DigestBlock(title="Logs waiting for your comment", items=waiting),
+            DigestBlock(
+                title="Your mentees’ new logs",
+                items=_log_items(
+                    new, lambda log: f"{_who(log)}, week {log.week_number}: {log.get_rag_status_display()}"
+                ),
+            ),
+            DigestBlock(
+                title="Your mentees’ open blockers",
+                items=_log_items(blocked, lambda log: f"{_who(log)} (week {log.week_number}): {_short(log.blockers)}"),
+            ),
+            DigestBlock(
+                title="Logs waiting for your comment",
+                items=_log_items(waiting, lambda log: f"{_who(log)}, week {log.week_number}"),
+            ),
         ]
     return result
 
@@ -280,11 +282,7 @@ def officer_last_week_log(officers: list[User], week: DigestWeek) -> dict[int, l
     return result
 
 
-register_digest_section(name="staff_status_changes", role="programme_staff", build=staff_status_changes, order=40)
-register_digest_section(
-    name="staff_overdue_milestones", role="programme_staff", build=staff_overdue_milestones, order=50
-)
-register_digest_section(name="staff_open_blockers", role="programme_staff", build=staff_open_blockers, order=60)
+register_digest_section(name="staff_project_progress", role="programme_staff", build=staff_project_progress, order=40)
 register_digest_section(name="mentor_mentee_logs", role="mentor", build=mentor_mentee_logs, order=10)
 register_digest_section(name="officer_milestones_due", role="officer", build=officer_milestones_due, order=20)
 register_digest_section(name="officer_last_week_log", role="officer", build=officer_last_week_log, order=30)

@@ -213,3 +213,12 @@ def test_digest_preview_shows_the_new_sections(client):
     ]:
         assert text in page
     assert f'href="/projects/{p.schools.pk}/milestones/{p.overdue.pk}/"' in page
+
+
+def test_mentor_lists_stop_at_ten_lines_and_point_to_the_mentees_page():
+    p = programme()
+    for week in range(5, 14):
+        log(p.schools, p.cara, week, "green", london(date(2026, 6, 1), 12))
+    waiting = dict(built([p.mentor])[p.mentor.pk])["Logs waiting for your comment"]
+    assert len(waiting) == 11
+    assert waiting[-1] == "and 1 more on your mentees page"  # 2 week 4 logs and 9 of Cara's
