@@ -99,6 +99,8 @@ def milestone_reminders(now: datetime) -> Iterator[MessageSpec]:
                     context={**context, "person": officer},
                     send_after=milestone_due_send_after(milestone.due_on),
                 )
+        if milestone_overdue_send_after(milestone.due_on) > now + LOOKAHEAD:
+            continue
         mentor = project.lead_mentor
         people = officers + ([mentor] if mentor is not None and mentor.is_active else [])
         for person in people:
