@@ -1,5 +1,8 @@
 """Benchmark: dispatch of 10,000 due reminders and building of 1,500 digests on PostgreSQL.
 
+The officers also work in pairs on 5,000 projects led by 50 mentors, with milestones and logs, so
+the projects' and cohorts' reminder sources and digest sections run on realistic volumes too.
+
 Run: .venv/bin/python benchmarks/notifications.py  (needs PostgreSQL at 127.0.0.1:5432, user postgres,
 or BENCH_DATABASE_URL). Uses its own database, lotibootcamp_bench, created if missing and emptied of
 this script's rows on every run. Not part of `make test`. The broker is kombu's in-memory transport,
@@ -58,9 +61,11 @@ from cohorts.models import Cohort, Enrolment, Organisation, TrainingSession  # n
 from lotibootcamp.celery import app  # noqa: E402
 from notifications import digests, services  # noqa: E402
 from notifications.models import Message, Unsubscription  # noqa: E402
+from projects.models import Milestone, ProgressLog, Project  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")
 OFFICERS = 10_000
+MENTORS = 50
 DIGEST_PEOPLE = 1_500
 SESSION_DAY = date(2030, 6, 11)  # a Tuesday far from any real data
 
@@ -69,6 +74,8 @@ def build() -> None:
     prefix = "bench-"
     Message.objects.all().delete()
     Unsubscription.objects.all().delete()
+    ProgressLog.objects.filter(project__cohort__slug__startswith=prefix).delete()
+    Project.objects.filter(cohort__slug__startswith=prefix).delete()
     Enrolment.objects.filter(cohort__slug__startswith=prefix).delete()
     TrainingSession.objects.filter(cohort__slug__startswith=prefix).delete()
     User.objects.filter(email__startswith=prefix).delete()
@@ -117,6 +124,78 @@ def build() -> None:
     )
 
 
+def build_projects() -> None:
+    """Pairs of officers of the same cohort on a project, each with a milestone due on the Friday
+    after the session (due reminders written, not due yet) and one signed off; week 4 logs for
+    everyone (a quarter name a blocker, a tenth are red), week 5 logs for half."""
+    cohorts = list(Cohort.objects.filter(slug__startswith="bench-").order_by("pk"))
+    officers = list(User.objects.filter(email__startswith="bench-", is_officer=True).order_by("pk"))
+    mentors = User.objects.bulk_create(
+        User(
+            email=f"bench-mentor{n}@example.org",
+            full_name=f"Mentor {n}",
+            is_mentor=True,
+            password="!",  # noqa: S106 - unusable password hash
+            organisation=Organisation.objects.get(name="Camden"),
+        )
+        for n in range(MENTORS)
+    )
+    by_cohort: dict[int, list] = {}
+    for n, officer in enumerate(officers):
+        by_cohort.setdefault(n % 100, []).append(officer)
+    pairs = [(cohorts[c], members[i : i + 2]) for c, members in by_cohort.items() for i in range(0, len(members), 2)]
+    projects = Project.objects.bulk_create(
+        Project(cohort=cohort, title=f"Bench project {n}", problem_statement="-", lead_mentor=mentors[n % MENTORS])
+        for n, (cohort, _) in enumerate(pairs)
+    )
+    Project.officers.through.objects.bulk_create(
+        Project.officers.through(project=project, user=officer)
+        for project, (_, pair) in zip(projects, pairs, strict=True)
+        for officer in pair
+    )
+    Milestone.objects.bulk_create(
+        Milestone(project=project, title=title, due_week=week, due_on=due_on, state=state)
+        for project in projects
+        for title, week, due_on, state in (
+            ("Scope agreed", 2, SESSION_DAY - timedelta(weeks=3), Milestone.State.SIGNED_OFF),
+            ("Data profiled", 5, SESSION_DAY + timedelta(days=3), Milestone.State.NOT_STARTED),
+        )
+    )
+    logs = []
+    for project, (_, pair) in zip(projects, pairs, strict=True):
+        for officer in pair:
+            n = officer.pk
+            rag = "red" if n % 10 == 0 else "amber" if n % 3 == 0 else "green"
+            blockers = "Waiting for the data sharing agreement" if n % 4 == 0 else ""
+            logs.append(
+                ProgressLog(
+                    project=project,
+                    officer=officer,
+                    week_number=4,
+                    what_i_did="-",
+                    whats_next="-",
+                    blockers=blockers,
+                    rag_status=rag,
+                    hours=6,
+                )
+            )
+            if n % 2 == 0:
+                logs.append(
+                    ProgressLog(
+                        project=project,
+                        officer=officer,
+                        week_number=5,
+                        what_i_did="-",
+                        whats_next="-",
+                        rag_status="green",
+                        hours=6,
+                    )
+                )
+    ProgressLog.objects.bulk_create(logs, batch_size=2000)
+    last_week = datetime.combine(SESSION_DAY - timedelta(days=6), clock(12), tzinfo=LONDON)
+    ProgressLog.objects.filter(project__in=projects).update(created_at=last_week)
+
+
 def measure(label, function):
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
@@ -144,8 +223,17 @@ def main() -> None:
     measure("dispatch again: nothing new (dedup keys)", lambda: services.reminders_dispatch(now=due))
     TrainingSession.objects.filter(cohort__slug="bench-0").update(is_cancelled=True)
     measure("dispatch after one session cancelled", lambda: services.reminders_dispatch(now=due))
+    traveller.stop()
+    started = time.perf_counter()
+    build_projects()
+    print(f"built 5,000 projects, 10,000 milestones, 15,000 logs in {time.perf_counter() - started:.1f} s")
+    traveller = time_machine.travel(due, tick=True)
+    traveller.start()
+    measure("dispatch: write projects' nudges (not due yet)", lambda: services.reminders_dispatch(now=due))
+    measure("dispatch again with projects: nothing new", lambda: services.reminders_dispatch(now=due))
 
-    people = list(User.objects.filter(email__startswith="bench-").order_by("pk")[: DIGEST_PEOPLE - 20])
+    people = list(User.objects.filter(email__startswith="bench-", is_officer=True).order_by("pk")[: DIGEST_PEOPLE - 70])
+    people += list(User.objects.filter(email__startswith="bench-mentor"))
     people += list(User.objects.filter(email__startswith="bench-staff"))
     monday = datetime.combine(SESSION_DAY - timedelta(days=1), clock(8), tzinfo=LONDON)
     week = digests.digest_week(monday)

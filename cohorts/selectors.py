@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Avg, Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -153,17 +154,32 @@ class OfficerAttendance:
 def attendance_by_officer(cohort: Cohort) -> list[OfficerAttendance]:
     """Attendance rate per officer over held sessions that had a register, and the at-risk flag:
     derived every time, never stored, so it clears itself once the officer attends again."""
-    sessions = held_sessions(cohort)
+    return attendance_by_officer_in([cohort], held_before=timezone.now()).get(cohort.pk, [])
+
+
+def attendance_by_officer_in(cohorts: list[Cohort], *, held_before: datetime) -> dict[int, list[OfficerAttendance]]:
+    """attendance_by_officer for many cohorts in three queries (the weekly digest), counting the
+    sessions held before `held_before`. Keyed by cohort id."""
+    sessions: dict[int, list[TrainingSession]] = {}
+    for session in TrainingSession.objects.filter(
+        cohort__in=cohorts, starts_at__lte=held_before, is_cancelled=False
+    ).order_by("starts_at"):
+        sessions.setdefault(session.cohort_id, []).append(session)
     marks = {
         (row.enrolment_id, row.session_id): row.mark
-        for row in Attendance.objects.filter(session__cohort=cohort).only("enrolment_id", "session_id", "mark")
+        for row in Attendance.objects.filter(session__cohort__in=cohorts).only("enrolment_id", "session_id", "mark")
     }
-    result = []
-    for enrolment in roster(cohort):
-        theirs = [session for session in sessions if _covers(enrolment, session)]
+    enrolments = (
+        Enrolment.objects.filter(cohort__in=cohorts, status__in=[Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED])
+        .select_related("officer", "organisation", "stream")
+        .order_by("officer__full_name")
+    )
+    result: dict[int, list[OfficerAttendance]] = {cohort.pk: [] for cohort in cohorts}
+    for enrolment in enrolments:
+        theirs = [session for session in sessions.get(enrolment.cohort_id, []) if _covers(enrolment, session)]
         recorded = [marks[(enrolment.pk, s.pk)] for s in theirs if (enrolment.pk, s.pk) in marks]
         recent = [marks.get((enrolment.pk, s.pk)) for s in theirs[-AT_RISK_WINDOW:]]
-        result.append(
+        result[enrolment.cohort_id].append(
             OfficerAttendance(
                 enrolment=enrolment,
                 attended=sum(1 for mark in recorded if mark in (Attendance.Mark.PRESENT, Attendance.Mark.LATE)),

@@ -1,0 +1,101 @@
+"""Cohorts' parts of the Monday digest for programme staff, one block per running cohort, registered
+from CohortsConfig.ready(). Each builder runs a fixed number of queries, however many staff and
+cohorts there are (docs/notifications.md)."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
+
+from .models import Attendance, Cohort, TrainingSession
+from .selectors import attendance_by_officer_in
+from .services import LONDON
+
+
+def running_cohorts() -> list[Cohort]:
+    return list(Cohort.objects.filter(status=Cohort.Status.RUNNING).order_by("start_date", "name"))
+
+
+def last_week_bounds(week: DigestWeek) -> tuple[datetime, datetime]:
+    """Monday 00:00 to Monday 00:00 London of the week before the digest's week."""
+    monday = datetime.combine(week.monday, time(0), tzinfo=LONDON)
+    return datetime.combine(week.monday - timedelta(days=7), time(0), tzinfo=LONDON), monday
+
+
+def _everyone(staff: list[User], blocks: list[DigestBlock]) -> dict[int, list[DigestBlock]]:
+    return {user.pk: blocks for user in staff} if blocks else {}
+
+
+def staff_attendance_last_week(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    cohorts = running_cohorts()
+    start, end = last_week_bounds(week)
+    sessions: dict[int, list[TrainingSession]] = {}
+    for session in (
+        TrainingSession.objects.filter(cohort__in=cohorts, starts_at__gte=start, starts_at__lt=end)
+        .annotate(
+            attended=Count("attendances", filter=Q(attendances__mark__in=["present", "late"])),
+            recorded=Count("attendances", filter=~Q(attendances__mark=Attendance.Mark.EXCUSED)),
+        )
+        .order_by("starts_at")
+    ):
+        sessions.setdefault(session.cohort_id, []).append(session)
+    blocks = []
+    for cohort in cohorts:
+        items = []
+        for session in sessions.get(cohort.pk, []):
+            day = timezone.localtime(session.starts_at, LONDON)
+            when = f"Week {session.week_number}, {day:%A} {day.day} {day:%B}"
+            if session.is_cancelled:
+                text = f"{when}: cancelled"
+            elif session.recorded:
+                text = (
+                    f"{when}: {session.attended} of {session.recorded} attended "
+                    f"({round(100 * session.attended / session.recorded)}%)"
+                )
+            else:
+                text = f"{when}: no register taken"
+            items.append(
+                DigestItem(
+                    text=text,
+                    url=reverse("cohorts:register", kwargs={"slug": cohort.slug, "pk": session.pk})
+                    if not session.is_cancelled
+                    else "",
+                )
+            )
+        if items:
+            blocks.append(DigestBlock(title=f"{cohort.name}: attendance last week", items=items))
+    return _everyone(staff, blocks)
+
+
+def staff_officers_at_risk(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    """Officers with two or more absences in their last four sessions (cohorts.selectors), counting
+    the sessions held before the digest's Monday (or now, for a preview of next Monday)."""
+    cohorts = running_cohorts()
+    monday = datetime.combine(week.monday, time(0), tzinfo=LONDON)
+    rows = attendance_by_officer_in(cohorts, held_before=min(timezone.now(), monday))
+    blocks = []
+    for cohort in cohorts:
+        items = [
+            DigestItem(
+                text=(
+                    f"{row.enrolment.officer.full_name} ({row.enrolment.organisation}): "
+                    f"absent from {row.recent_absences} of their last four sessions"
+                ),
+                url=reverse("cohorts:application_detail", kwargs={"pk": row.enrolment.pk}),
+            )
+            for row in rows.get(cohort.pk, [])
+            if row.at_risk
+        ]
+        if items:
+            blocks.append(DigestBlock(title=f"{cohort.name}: officers at risk", items=items))
+    return _everyone(staff, blocks)
+
+
+register_digest_section(
+    name="staff_attendance_last_week", role="programme_staff", build=staff_attendance_last_week, order=20
+)
+register_digest_section(name="staff_officers_at_risk", role="programme_staff", build=staff_officers_at_risk, order=30)
