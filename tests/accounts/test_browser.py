@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible, sign_in
 
@@ -25,14 +26,14 @@ def test_each_demo_role_signs_in_through_the_form_and_sees_its_home(page, demo, 
     assert_accessible(page, "login")
     sign_in(page, email)
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     assert_accessible(page, slug)
 
 
 def test_wrong_password_shows_the_error_summary_and_focuses_it(page, demo):
     sign_in(page, "officer@example.org", "wrong-password")
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter a correct email address and password" in summary.inner_text()
     assert page.title().startswith("Error: ")
     assert_accessible(page, "login-error")
@@ -43,7 +44,7 @@ def test_officer_sees_a_403_page_on_staff_pages(page, demo):
     page.wait_for_url("**/")
     response = page.goto("/accounts/people/")
     assert response.status == 403
-    assert page.get_by_role("heading", name="You do not have access to this page").is_visible()
+    expect(page.get_by_role("heading", name="You do not have access to this page")).to_be_visible()
     assert_accessible(page, "forbidden")
 
 
@@ -52,12 +53,12 @@ def test_staff_add_a_person(page, demo):
     page.wait_for_url("**/")
     page.goto("/accounts/people/add/")
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "person-add-errors")
     page.get_by_label("Email address").fill("new.mentor@example.org")
     page.get_by_label("Full name").fill("Nia Mentor")
     page.get_by_label("Organisation").select_option(label="ONS Data Science Campus")
     page.get_by_label("Mentor").check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Nia Mentor has been added").is_visible()
+    expect(page.get_by_text("Nia Mentor has been added")).to_be_visible()
     assert_accessible(page, "people-list")

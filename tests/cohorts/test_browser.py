@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts.models import Attendance, Cohort, Enrolment, Organisation
 from notifications.models import Message
@@ -46,7 +47,7 @@ def test_staff_create_a_cohort_import_a_roster_and_take_a_register(page):
     page.get_by_label("Training day").select_option(label="Thursday")
     page.get_by_role("button", name="Create cohort").click()
     page.wait_for_url("**/cohorts/summer/")
-    assert page.get_by_role("heading", name="Summer cohort").is_visible()
+    expect(page.get_by_role("heading", name="Summer cohort")).to_be_visible()
     assert_accessible(page, "cohort-dashboard-new")
 
     page.get_by_role("link", name="Import a roster").click()
@@ -54,7 +55,7 @@ def test_staff_create_a_cohort_import_a_roster_and_take_a_register(page):
         files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": ROSTER.encode("utf-8-sig")}]
     )
     page.get_by_role("button", name="Preview import").click()
-    assert page.get_by_role("cell", name="Amira Khan").is_visible()
+    expect(page.get_by_role("cell", name="Amira Khan")).to_be_visible()
     assert_accessible(page, "roster-preview")
     page.get_by_role("button", name="Import 2 officers").click()
     page.wait_for_url("**/cohorts/summer/")
@@ -82,7 +83,7 @@ def test_officer_applies_and_the_line_manager_approves_by_the_emailed_link(page)
     assert_accessible(page, "cohorts-open")
     page.get_by_role("link", name="Apply to Autumn cohort").click()
     page.get_by_role("button", name="Send application").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "application-errors")
     page.get_by_label("Why do you want to join the bootcamp?").fill("To stop matching records by hand.")
     page.get_by_label("Which data-matching problem would you bring?").fill("Housing and council tax records.")
@@ -90,7 +91,7 @@ def test_officer_applies_and_the_line_manager_approves_by_the_emailed_link(page)
     page.get_by_label("Line manager’s email address").fill("morgan.lee@example.org")
     page.get_by_role("button", name="Send application").click()
     page.wait_for_url(re.compile(r".*/cohorts/applications/\d+/$"))
-    assert page.get_by_role("heading", name="Your application").is_visible()
+    expect(page.get_by_role("heading", name="Your application")).to_be_visible()
     assert_accessible(page, "application-own")
 
     link = re.search(r"https?://\S+(/cohorts/manager/\S+/)", Message.objects.get(kind="manager_approval").body_text)
@@ -100,6 +101,6 @@ def test_officer_applies_and_the_line_manager_approves_by_the_emailed_link(page)
     assert Enrolment.objects.get(cohort=cohort).manager_decision == "pending"
     page.get_by_label("Yes, I approve their release one day a week").check()
     page.get_by_role("button", name="Send my answer").click()
-    assert page.get_by_role("heading", name="Answer recorded").is_visible()
+    expect(page.get_by_role("heading", name="Answer recorded")).to_be_visible()
     assert_accessible(page, "manager-done")
     assert Enrolment.objects.get(cohort=cohort).status == "manager_approved"

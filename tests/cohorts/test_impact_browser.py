@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts.models import CascadeSession
 from tests.conftest import assert_accessible, sign_in
@@ -21,7 +22,7 @@ def test_graduate_logs_a_cascade_session_and_sees_it_on_the_map(page):
     page.get_by_role("link", name="Log a session you ran").click()
     page.wait_for_url("**/cohorts/impact/my-sessions/new/")
     page.get_by_role("button", name="Save session").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page, "impact-cascade-session-errors")
 
     day = timezone.localdate() - timedelta(days=2)
@@ -35,13 +36,13 @@ def test_graduate_logs_a_cascade_session_and_sees_it_on_the_map(page):
     page.get_by_label("Attendee email addresses (optional)").fill("amy@hackney.gov.uk\nraj@hackney.gov.uk")
     page.get_by_role("button", name="Save session").click()
     page.wait_for_url("**/cohorts/impact/my-sessions/")
-    assert page.get_by_role("cell", name="Fuzzy matching for the housing team").first.is_visible()
+    expect(page.get_by_role("cell", name="Fuzzy matching for the housing team").first).to_be_visible()
     assert_accessible(page, "impact-my-sessions")
     session = CascadeSession.objects.get(graduate=officer)
     assert (session.colleagues_reached, session.format, session.organisation.name) == (12, "lunch_and_learn", "Hackney")
 
     page.goto(f"/cohorts/impact/certificates/{graduation.pk}/")
-    assert page.get_by_role("heading", name="Certificate of completion").is_visible()
+    expect(page.get_by_role("heading", name="Certificate of completion")).to_be_visible()
     assert_accessible(page, "impact-certificate")
     page.emulate_media(media="print")
     page.screenshot(path="var/screenshots/impact-certificate-print.png", full_page=True)

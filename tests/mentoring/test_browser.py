@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from mentoring.models import Booking
 from tests.conftest import assert_accessible, sign_in
@@ -34,7 +35,7 @@ def test_officer_books_office_hours_by_keyboard_only(page):
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/booked/")
-    assert page.get_by_role("heading", name="Session booked").is_visible()
+    expect(page.get_by_role("heading", name="Session booked")).to_be_visible()
     assert_accessible(page, "mentoring-booked")
     booking = Booking.objects.filter(officer__email="officer@example.org").latest("created_at")
     assert Booking.objects.filter(officer__email="officer@example.org").count() == before + 1
@@ -68,14 +69,14 @@ def test_mentor_adds_a_one_off_time_and_leave_and_staff_see_utilisation(page):
     one_off.get_by_label("From").fill("15:00")
     one_off.get_by_label("To").fill("13:00")
     one_off.get_by_role("button", name="Add one-off time").click()
-    assert page.get_by_role("link", name="The end time must be after the start time").is_visible()
+    expect(page.get_by_role("link", name="The end time must be after the start time")).to_be_visible()
     assert page.title().startswith("Error: ")
     assert_accessible(page, "mentoring-availability-error")
 
     one_off.get_by_label("From").fill("13:00")
     one_off.get_by_label("To").fill("15:00")
     one_off.get_by_role("button", name="Add one-off time").click()
-    assert page.get_by_text(f"Time added on {day:%A} {day.day} {day:%B}.").is_visible()
+    expect(page.get_by_text(f"Time added on {day:%A} {day.day} {day:%B}.")).to_be_visible()
 
     leave = page.locator("form[action='/mentoring/availability/leave/']")
     for label, when in (("First day away", day + timedelta(days=1)), ("Last day away", day + timedelta(days=3))):
@@ -85,8 +86,8 @@ def test_mentor_adds_a_one_off_time_and_leave_and_staff_see_utilisation(page):
         group.get_by_label("Year").fill(str(when.year))
     leave.get_by_label("Reason (optional)").fill("Conference")
     leave.get_by_role("button", name="Add leave").click()
-    assert page.get_by_text("Leave added.").is_visible()
-    assert page.get_by_role("cell", name="Conference").is_visible()
+    expect(page.get_by_text("Leave added.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Conference")).to_be_visible()
     assert_accessible(page, "mentoring-availability")
     assert list(mentor.availability_windows.filter(on_date=day).values_list("starts_time", "ends_time")) == [
         (time(13), time(15))
@@ -102,5 +103,5 @@ def test_mentor_adds_a_one_off_time_and_leave_and_staff_see_utilisation(page):
     page.context.clear_cookies()
     sign_in(page, staff.email)
     page.goto("/mentoring/utilisation/")
-    assert page.get_by_role("img", name=f"Mentor hours offered, booked and used in {cohort.name}").is_visible()
+    expect(page.get_by_role("img", name=f"Mentor hours offered, booked and used in {cohort.name}")).to_be_visible()
     assert_accessible(page, "mentoring-utilisation")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from notifications.models import Unsubscription
 from notifications.tokens import unsubscribe_token_make
@@ -17,7 +18,7 @@ def test_officer_switches_off_digests_then_unsubscribes_from_reminders_by_link(p
     assert_accessible(page, "notifications-preferences")
     page.get_by_label("Weekly progress digest").uncheck()
     page.get_by_role("button", name="Save preferences").click()
-    assert page.get_by_text("Your email preferences have been saved.").is_visible()
+    expect(page.get_by_text("Your email preferences have been saved.")).to_be_visible()
     assert page.get_by_label("Weekly progress digest").is_checked() is False
     assert page.get_by_label("Training day reminders").is_checked() is True
     assert_accessible(page, "notifications-preferences-saved")
@@ -26,7 +27,7 @@ def test_officer_switches_off_digests_then_unsubscribes_from_reminders_by_link(p
     page.goto(f"/notifications/unsubscribe/{unsubscribe_token_make(user_id=officer.pk, kind='training_reminder')}/")
     assert_accessible(page, "notifications-unsubscribe-confirm")
     page.get_by_role("button", name="Unsubscribe").click()
-    assert page.get_by_role("heading", name="You have unsubscribed").is_visible()
+    expect(page.get_by_role("heading", name="You have unsubscribed")).to_be_visible()
     assert_accessible(page, "notifications-unsubscribe-done")
     assert sorted(Unsubscription.objects.filter(user=officer).values_list("kind", flat=True)) == [
         "training_reminder",

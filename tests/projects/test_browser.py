@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from projects.models import LogComment, ProgressLog
 from tests.conftest import assert_accessible, sign_in
@@ -18,12 +19,12 @@ def test_officer_writes_a_weekly_log_and_the_mentor_comments(page):
     page.wait_for_url("**/")
     assert_accessible(page, "projects-officer-home")
     page.get_by_role("link", name="Households at risk of homelessness").click()
-    assert page.get_by_role("img", name="Precision and recall over linkage runs").is_visible()
+    expect(page.get_by_role("img", name="Precision and recall over linkage runs")).to_be_visible()
     assert_accessible(page, "projects-officer-project")
 
     page.get_by_role("link", name="Write your weekly log").first.click()
     page.get_by_role("button", name="Save log").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.title().startswith("Error: ")
     assert_accessible(page, "projects-log-errors")
     page.get_by_label("What I did").fill("Re-ran the linkage with a lower threshold.")
@@ -32,7 +33,7 @@ def test_officer_writes_a_weekly_log_and_the_mentor_comments(page):
     page.get_by_label("Amber – some problems").check()
     page.get_by_label("Hours spent this week").fill("7.5")
     page.get_by_role("button", name="Save log").click()
-    assert page.get_by_text("Your week 9 log has been saved").is_visible()
+    expect(page.get_by_text("Your week 9 log has been saved")).to_be_visible()
     log = ProgressLog.objects.get(officer__email="officer@example.org", week_number=9)
     assert (log.rag_status, str(log.hours)) == ("amber", "7.5")
     sign_out(page)
@@ -44,7 +45,7 @@ def test_officer_writes_a_weekly_log_and_the_mentor_comments(page):
     page.get_by_role("link", name="Week 9: Amara Johnson, Households at risk of homelessness").click()
     page.get_by_label("Add a comment").fill("Ask Ruth to second-review 50 pairs.")
     page.get_by_role("button", name="Add comment").click()
-    assert page.get_by_text("Your comment has been added").is_visible()
+    expect(page.get_by_text("Your comment has been added")).to_be_visible()
     assert_accessible(page, "projects-log-thread")
     assert LogComment.objects.filter(log=log, author__email="mentor@example.org").count() == 1
     sign_out(page)
@@ -52,5 +53,5 @@ def test_officer_writes_a_weekly_log_and_the_mentor_comments(page):
     sign_in(page, "staff@example.org")
     page.wait_for_url("**/")
     page.goto("/projects/cohort/pilot/?overdue=yes")
-    assert page.get_by_role("link", name="Hospital discharge and adult social care").is_visible()
+    expect(page.get_by_role("link", name="Hospital discharge and adult social care")).to_be_visible()
     assert_accessible(page, "projects-staff-cohort")
