@@ -17,7 +17,7 @@ def home(request):
     if not user.is_authenticated:
         return redirect("accounts:login")
     if has_role(user, Role.STAFF):
-        return render(request, "accounts/home_staff.html")
+        return render(request, "accounts/home_staff.html", {"attention": selectors.staff_attention()})
     if has_role(user, Role.MENTOR):
         return render(request, "accounts/home_mentor.html")
     if has_role(user, Role.OFFICER):
