@@ -4,6 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "cllr"}
+
+
 class UserQuerySet(models.QuerySet["User"]):
     def officers(self) -> "UserQuerySet":
         return self.filter(is_officer=True)
@@ -75,7 +78,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The name to greet someone by: their first name, not a title such as "Dr"."""
+        words = [word for word in self.full_name.split() if word.rstrip(".").lower() not in TITLES]
+        return words[0] if words else self.full_name or self.email
 
     @property
     def role_names(self) -> list[str]:

@@ -28,3 +28,13 @@ def test_user_create_rejects_an_officer_without_organisation():
     with pytest.raises(ValidationError):
         user_create(email="a@example.org", full_name="A", organisation=None, is_officer=True)
     assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("full_name", "short"),
+    [("Dr Hannah Reid", "Hannah"), ("Amara Johnson", "Amara"), ("Prof. Ada Lovelace", "Ada"), ("Dr", "Dr")],
+)
+def test_short_name_greets_by_first_name_not_title(full_name, short):
+    from accounts.models import User
+
+    assert User(full_name=full_name, email="x@example.org").get_short_name() == short
