@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -159,10 +159,17 @@ def mentor_projects(mentor: User) -> list[ProjectSummary]:
     )
 
 
+def reviewer_commented() -> Exists:
+    """Whether anyone but the log's own officer (a mentor or staff) has commented on the log."""
+    return Exists(LogComment.objects.filter(log=OuterRef("pk")).exclude(author=OuterRef("officer")))
+
+
 def logs_awaiting_comment(mentor: User) -> QuerySet[ProgressLog]:
-    """Logs on the mentor's projects that nobody has commented on yet, oldest first."""
+    """Logs on the mentor's projects that no mentor or staff member has commented on yet, oldest first.
+    The officer's own reply in the thread does not count."""
     return (
-        ProgressLog.objects.filter(project__lead_mentor=mentor, comments__isnull=True)
+        ProgressLog.objects.filter(project__lead_mentor=mentor)
+        .filter(~reviewer_commented())
         .select_related("project", "officer")
         .order_by("created_at", "pk")
     )

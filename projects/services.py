@@ -353,24 +353,50 @@ def progress_log_update(
     return log
 
 
+def can_comment_on_log(user: User, log: ProgressLog) -> bool:
+    """Staff and the project's lead mentor comment on a log; the log's own officer replies in its thread."""
+    return (
+        has_role(user, Role.STAFF)
+        or (has_role(user, Role.MENTOR) and log.project.lead_mentor_id == user.pk)
+        or log.officer_id == user.pk
+    )
+
+
 @transaction.atomic
 def log_comment_create(*, log: ProgressLog, author: User, body: str) -> LogComment:
-    """Mentors and staff comment on a log; the officer is told by email."""
+    """Mentors and staff comment on a log and the officer is told by email. The officer's reply goes to
+    the lead mentor and everyone else who has commented in the thread."""
     project = log.project
-    if not (has_role(author, Role.STAFF) or (has_role(author, Role.MENTOR) and project.lead_mentor_id == author.pk)):
+    if not can_comment_on_log(author, log):
         raise PermissionDenied
     if not body.strip():
         raise ValidationError({"body": "Enter a comment"})
     comment = LogComment.objects.create(log=log, author=author, body=body.strip())
     path = reverse("projects:log_detail", kwargs={"pk": project.pk, "log_pk": log.pk})
-    message_queue(
-        recipient=log.officer,
-        to_email=log.officer.email,
-        kind="log_comment",
-        dedup_key=f"log_comment:{comment.pk}",
-        template="log_comment",
-        context={"comment": comment, "log": log, "project": project, "log_url": absolute_url(path)},
-    )
+    context = {"comment": comment, "log": log, "project": project, "log_url": absolute_url(path)}
+    if author.pk != log.officer_id:
+        message_queue(
+            recipient=log.officer,
+            to_email=log.officer.email,
+            kind="log_comment",
+            dedup_key=f"log_comment:{comment.pk}",
+            template="log_comment",
+            context=context,
+        )
+        return comment
+    readers = {user.pk: user for user in User.objects.filter(pk__in=log.comments.values("author_id"))}
+    if project.lead_mentor is not None:
+        readers.setdefault(project.lead_mentor.pk, project.lead_mentor)
+    readers.pop(author.pk, None)
+    for reader in sorted(readers.values(), key=lambda user: user.pk):
+        message_queue(
+            recipient=reader,
+            to_email=reader.email,
+            kind="log_reply",
+            dedup_key=f"log_reply:{comment.pk}:{reader.pk}",
+            template="log_reply",
+            context={**context, "reader": reader},
+        )
     return comment
 
 

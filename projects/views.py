@@ -284,8 +284,9 @@ def log_create(request, pk: int):
 def log_detail(request, pk: int, log_pk: int):
     log = get_object_or_404(selectors.log_visible_to(request.user, pk, log_pk))
     project = log.project
-    can_comment = has_role(request.user, Role.STAFF) or project.lead_mentor_id == request.user.pk
-    form = forms.CommentForm(request.POST or None) if can_comment else None
+    is_officer = log.officer_id == request.user.pk
+    can_comment = services.can_comment_on_log(request.user, log)
+    form = forms.CommentForm(request.POST or None, reply=is_officer) if can_comment else None
     if request.method == "POST":
         if form is None:
             return redirect("projects:log_detail", pk=project.pk, log_pk=log.pk)
@@ -295,7 +296,7 @@ def log_detail(request, pk: int, log_pk: int):
             except ValidationError as error:
                 _apply(form, error)
             else:
-                messages.success(request, "Your comment has been added.")
+                messages.success(request, f"Your {'reply' if is_officer else 'comment'} has been added.")
                 return redirect("projects:log_detail", pk=project.pk, log_pk=log.pk)
     context = {
         "project": project,

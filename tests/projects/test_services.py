@@ -179,12 +179,30 @@ def test_log_comment_create_by_lead_mentor_emails_the_officer():
     assert f"/projects/{log.project.pk}/logs/{log.pk}/" in message.body_text
 
 
-def test_log_comment_create_refuses_another_mentor_and_an_officer():
+def test_log_comment_create_refuses_another_mentor_and_a_teammate():
     log = ProgressLogFactory()
-    for author in (MentorFactory(), log.officer):
+    teammate = EnrolmentFactory(cohort=log.project.cohort).officer
+    log.project.officers.add(teammate)
+    for author in (MentorFactory(), teammate):
         with pytest.raises(PermissionDenied):
             services.log_comment_create(log=log, author=author, body="Hello")
     assert LogComment.objects.count() == 0
+
+
+def test_log_comment_create_lets_the_logs_officer_reply_and_emails_the_lead_mentor():
+    log = ProgressLogFactory()
+    services.log_comment_create(log=log, author=log.project.lead_mentor, body="Try blocking on postcode")
+    reply = services.log_comment_create(log=log, author=log.officer, body="Postcode is missing for 20%")
+    assert list(log.comments.values_list("author", "body")) == [
+        (log.project.lead_mentor.pk, "Try blocking on postcode"),
+        (log.officer.pk, "Postcode is missing for 20%"),
+    ]
+    message = Message.objects.get(kind="log_reply")
+    assert (message.to_email, message.dedup_key) == (
+        log.project.lead_mentor.email,
+        f"log_reply:{reply.pk}:{log.project.lead_mentor.pk}",
+    )
+    assert "Postcode is missing for 20%" in message.body_text
 
 
 @pytest.mark.parametrize(

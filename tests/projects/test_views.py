@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from projects import services
+from projects import selectors, services
 from projects.models import CaseStudy, LinkageRun, LogComment, ProgressLog
 from tests.factories import (
     LinkageRunFactory,
@@ -167,6 +167,18 @@ def test_lead_mentor_comments_and_officer_sees_the_thread(client):
     html = client.get(url).content.decode()
     assert "Try blocking on postcode" in html
     assert escape(log.project.lead_mentor.full_name) in html
+
+
+def test_officer_replies_in_their_logs_thread_and_the_log_still_waits_for_a_mentor(client):
+    log = ProgressLogFactory(week_number=3)
+    url = f"/projects/{log.project.pk}/logs/{log.pk}/"
+    client.force_login(log.officer)
+    assert 'name="body"' in client.get(url).content.decode()
+    assert client.post(url, {"body": "Is postcode good enough?"}).status_code == 302
+    assert "Is postcode good enough?" in client.get(url).content.decode()
+    client.force_login(log.project.lead_mentor)
+    assert url in client.get("/projects/mentees/").content.decode()
+    assert list(selectors.logs_awaiting_comment(log.project.lead_mentor)) == [log]
 
 
 def test_project_page_shows_the_quality_chart_and_table(client):
