@@ -14,6 +14,7 @@ urlpatterns = [
     path("cohort/<slug:slug>/progress.csv", views.cohort_projects_csv, name="cohort_projects_csv"),
     path("cohort/<slug:slug>/new/", views.project_create, name="project_create"),
     path("cohort/<slug:slug>/plan/", views.milestone_plan, name="milestone_plan"),
+    path("cohort/<slug:slug>/plan/reschedule/", views.milestones_reschedule, name="milestones_reschedule"),
     path("cohort/<slug:slug>/plan/<int:template_pk>/", views.milestone_plan, name="milestone_plan_item"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),

@@ -2,12 +2,12 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Role, has_role, role_required, staff_required
 from cohorts.models import Cohort, Organisation
@@ -390,8 +390,10 @@ def case_study_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def milestone_plan(request, slug: str, template_pk: int | None = None):
     cohort = get_object_or_404(Cohort, slug=slug)
+    is_default = not MilestoneTemplate.objects.filter(cohort=cohort).exists()
+    # Only a step of the plan this cohort uses: once it has its own copy, the default rows are not its plan.
     template = (
-        get_object_or_404(MilestoneTemplate, Q(cohort=cohort) | Q(cohort__isnull=True), pk=template_pk)
+        get_object_or_404(MilestoneTemplate, cohort=None if is_default else cohort, pk=template_pk)
         if template_pk
         else None
     )
@@ -407,13 +409,26 @@ def milestone_plan(request, slug: str, template_pk: int | None = None):
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, "The milestone plan has been saved. New projects in this cohort will use it.")
+            messages.success(request, "The milestone plan has been saved. The cohort’s projects now follow it.")
             return redirect("projects:milestone_plan", slug=cohort.slug)
     context = {
         "cohort": cohort,
         "plan": services.milestone_plan_for(cohort),
-        "is_default": not MilestoneTemplate.objects.filter(cohort=cohort).exists(),
+        "is_default": is_default,
         "form": form,
         "template": template,
     }
     return render(request, "projects/milestone_plan.html", context)
+
+
+@staff_required
+@require_POST
+def milestones_reschedule(request, slug: str):
+    """After the training schedule changes: existing projects take the new dates of their due weeks."""
+    cohort = get_object_or_404(Cohort, slug=slug)
+    changed = services.milestones_reschedule(cohort=cohort)
+    if changed:
+        messages.success(request, f"Due dates of {changed} project{pluralize(changed)} have been updated.")
+    else:
+        messages.success(request, "Every project’s due dates already match the schedule.")
+    return redirect("projects:milestone_plan", slug=cohort.slug)

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cohorts.models import Cohort
-from cohorts.services import schedule_generate
+from cohorts.services import schedule_generate, session_update
 from notifications.models import Message
 from projects import services, weeks
 from projects.models import IGCheck, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
@@ -88,6 +88,32 @@ def test_milestone_plan_customise_leaves_the_default_plan_alone():
     services.milestone_template_save(cohort=project.cohort, title="Extra review", due_week=11, needs_ig_approval=False)
     assert [t.title for t in services.milestone_plan_for(project.cohort)] == [*PLAN, "Extra review"]
     assert MilestoneTemplate.objects.filter(cohort=None).count() == 7
+
+
+def test_milestone_plan_change_reaches_existing_projects_and_keeps_their_progress():
+    project = ProjectFactory()
+    scope = project.milestones.get(title="Scope agreed")
+    services.milestone_mark_done(milestone=scope, officer=project.officers.get(), note="Agreed with the service")
+    template = MilestoneTemplate.objects.get(cohort=None, title="Scope agreed")
+    services.milestone_template_save(
+        cohort=project.cohort, template=template, title="Scope agreed", due_week=3, needs_ig_approval=False
+    )
+    services.milestone_template_save(cohort=project.cohort, title="Extra review", due_week=11, needs_ig_approval=False)
+    scope.refresh_from_db()
+    assert (scope.due_week, scope.due_on, scope.state) == (3, weeks.week_training_day(project.cohort, 3), "done")
+    assert [m.title for m in project.milestones.all()] == [*PLAN, "Extra review"]
+    assert project.milestones.get(title="Extra review").state == "not_started"
+
+
+def test_milestones_reschedule_follows_a_moved_training_session():
+    cohort = CohortFactory(start_date=date(2026, 3, 3), training_weekday=Cohort.Weekday.TUESDAY, weeks=12)
+    officer = EnrolmentFactory(cohort=cohort).officer
+    project = services.project_create(cohort=cohort, title="Housing", problem_statement="Risk", officers=[officer])
+    session = schedule_generate(cohort=cohort)[1]  # week 2, after the project was set up
+    session_update(session=session, day=date(2026, 3, 12), starts=time(10), ends=time(16), topic="Moved")
+    assert services.milestones_reschedule(cohort=cohort) == 1
+    assert project.milestones.get(due_week=2).due_on == date(2026, 3, 12)
+    assert project.milestones.get(due_week=3).due_on == date(2026, 3, 17)
 
 
 def test_data_access_milestone_is_blocked_while_an_ig_approval_is_missing():

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -8,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from projects import selectors, services
-from projects.models import CaseStudy, LinkageRun, LogComment, ProgressLog
+from projects import selectors, services, weeks
+from projects.models import CaseStudy, LinkageRun, LogComment, MilestoneTemplate, ProgressLog
 from tests.factories import (
     LinkageRunFactory,
     MentorFactory,
@@ -110,6 +111,33 @@ def test_staff_pages_by_cohort_slug_are_403_for_officers(client):
     client.force_login(project.officers.get())
     for url in ("", "progress.csv", "new/", "plan/"):
         assert client.get(f"/projects/cohort/{project.cohort.slug}/{url}").status_code == 403
+
+
+def test_staff_update_existing_projects_due_dates_from_the_schedule_by_post_only(client):
+    project = ProjectFactory()
+    milestone = project.milestones.get(due_week=2)
+    milestone.due_on = milestone.due_on - timedelta(days=30)
+    milestone.save()
+    url = f"/projects/cohort/{project.cohort.slug}/plan/reschedule/"
+    client.force_login(project.officers.get())
+    assert client.post(url).status_code == 403
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "Due dates of 1 project have been updated" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.due_on == weeks.week_training_day(project.cohort, 2)
+
+
+def test_milestone_plan_after_customising_refuses_a_default_plan_step(client):
+    project = ProjectFactory()
+    default_step = MilestoneTemplate.objects.get(cohort=None, title="Linkage run")
+    services.milestone_plan_customise(cohort=project.cohort)
+    MilestoneTemplate.objects.filter(cohort=project.cohort, title="Linkage run").update(title="First linkage run")
+    client.force_login(StaffFactory())
+    url = f"/projects/cohort/{project.cohort.slug}/plan/{default_step.pk}/"
+    assert client.post(url, {"title": "Renamed", "due_week": "9"}).status_code == 404
+    assert MilestoneTemplate.objects.filter(title="Renamed").count() == 0
 
 
 def test_officer_writes_a_weekly_log_and_a_second_for_the_same_week_is_refused(client):
