@@ -248,6 +248,13 @@ def dataset_save(
 
 
 @transaction.atomic
+def dataset_delete(*, dataset: Dataset, actor: User) -> None:
+    if not can_edit_project(actor, dataset.project):
+        raise PermissionDenied
+    dataset.delete()
+
+
+@transaction.atomic
 def ig_check_update(*, check: IGCheck, actor: User, status: str, decided_on: date | None, note: str) -> IGCheck:
     if not can_edit_project(actor, check.project):
         raise PermissionDenied

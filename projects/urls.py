@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/datasets/add/", views.dataset_edit, name="dataset_add"),
     path("<int:pk>/datasets/<int:dataset_pk>/", views.dataset_edit, name="dataset_edit"),
+    path("<int:pk>/datasets/<int:dataset_pk>/remove/", views.dataset_remove, name="dataset_remove"),
     path("<int:pk>/ig/<slug:kind>/", views.ig_check_edit, name="ig_check_edit"),
     path("<int:pk>/milestones/<int:milestone_pk>/", views.milestone_detail, name="milestone_detail"),
     path("<int:pk>/logs/new/", views.log_create, name="log_create"),

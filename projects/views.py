@@ -200,6 +200,19 @@ def dataset_edit(request, pk: int, dataset_pk: int | None = None):
 
 @role_required(Role.OFFICER, Role.STAFF)
 @require_http_methods(["GET", "POST"])
+def dataset_remove(request, pk: int, dataset_pk: int):
+    """GET asks the question; only a POST removes the dataset."""
+    project = _project(request, pk)
+    dataset = get_object_or_404(Dataset, pk=dataset_pk, project=project)
+    if request.method == "POST":
+        services.dataset_delete(dataset=dataset, actor=request.user)
+        messages.success(request, f"The dataset “{dataset.name}” has been removed.")
+        return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/dataset_remove.html", {"project": project, "dataset": dataset})
+
+
+@role_required(Role.OFFICER, Role.STAFF)
+@require_http_methods(["GET", "POST"])
 def ig_check_edit(request, pk: int, kind: str):
     project = _project(request, pk)
     check = get_object_or_404(IGCheck, project=project, kind=kind)

@@ -10,7 +10,7 @@ from cohorts.models import Cohort
 from cohorts.services import schedule_generate, session_update
 from notifications.models import Message
 from projects import services, weeks
-from projects.models import IGCheck, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
+from projects.models import Dataset, IGCheck, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -81,6 +81,17 @@ def test_project_update_refuses_another_officer():
         )
     project.refresh_from_db()
     assert project.title != "Hijacked"
+
+
+def test_dataset_delete_refuses_an_officer_on_another_project():
+    project = ProjectFactory()
+    dataset = Dataset.objects.create(
+        project=project, name="Register", owning_service="Housing", holds_personal_data=True, approximate_records=1
+    )
+    with pytest.raises(PermissionDenied):
+        services.dataset_delete(dataset=dataset, actor=ProjectFactory().officers.get())
+    services.dataset_delete(dataset=dataset, actor=project.officers.get())
+    assert project.datasets.count() == 0
 
 
 def test_milestone_plan_customise_leaves_the_default_plan_alone():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from projects import selectors, services, weeks
-from projects.models import CaseStudy, LinkageRun, LogComment, MilestoneTemplate, ProgressLog
+from projects.models import CaseStudy, Dataset, LinkageRun, LogComment, MilestoneTemplate, ProgressLog
 from tests.factories import (
     LinkageRunFactory,
     MentorFactory,
@@ -138,6 +138,24 @@ def test_milestone_plan_after_customising_refuses_a_default_plan_step(client):
     url = f"/projects/cohort/{project.cohort.slug}/plan/{default_step.pk}/"
     assert client.post(url, {"title": "Renamed", "due_week": "9"}).status_code == 404
     assert MilestoneTemplate.objects.filter(title="Renamed").count() == 0
+
+
+def test_officer_removes_a_dataset_after_confirming_and_another_officer_gets_404(client, two_projects):
+    mine, theirs, _ = two_projects
+    dataset = Dataset.objects.create(
+        project=mine, name="Council tax", owning_service="Revenues", holds_personal_data=True, approximate_records=9
+    )
+    url = f"/projects/{mine.pk}/datasets/{dataset.pk}/remove/"
+    client.force_login(theirs.officers.get())
+    assert (client.get(url).status_code, client.post(url).status_code) == (404, 404)
+    client.force_login(mine.lead_mentor)
+    assert client.post(url).status_code == 403
+    client.force_login(mine.officers.get())
+    assert "Are you sure you want to remove Council tax?" in client.get(url).content.decode()
+    assert Dataset.objects.count() == 1  # GET only asks
+    response = client.post(url, follow=True)
+    assert "The dataset “Council tax” has been removed." in response.content.decode()
+    assert Dataset.objects.count() == 0
 
 
 def test_officer_writes_a_weekly_log_and_a_second_for_the_same_week_is_refused(client):
