@@ -152,6 +152,38 @@ def cohort_projects(
     return rows
 
 
+@dataclass
+class CohortProjectsOverview:
+    cohort: Cohort
+    rows: list[ProjectSummary]
+
+    @property
+    def red(self) -> int:
+        return sum(row.status == ProgressLog.RAG.RED for row in self.rows)
+
+    @property
+    def with_overdue(self) -> int:
+        return sum(bool(row.overdue) for row in self.rows)
+
+    @property
+    def open_blockers(self) -> int:
+        return sum(len(row.open_blockers) for row in self.rows)
+
+
+def running_cohorts_overview() -> list[CohortProjectsOverview]:
+    """For the staff home page: each running cohort's projects at a glance. Queries do not grow with rows."""
+    qs = (
+        Project.objects.filter(cohort__status=Cohort.Status.RUNNING)
+        .select_related("cohort", "lead_mentor")
+        .order_by("cohort__start_date", "cohort__name", "title")
+    )
+    overview: dict[int, CohortProjectsOverview] = {}
+    for row in project_summaries(qs):
+        cohort = row.project.cohort
+        overview.setdefault(cohort.pk, CohortProjectsOverview(cohort=cohort, rows=[])).rows.append(row)
+    return list(overview.values())
+
+
 def mentor_projects(mentor: User) -> list[ProjectSummary]:
     """The mentor's mentees' projects: those they lead."""
     return project_summaries(

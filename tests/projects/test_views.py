@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -225,6 +226,18 @@ def test_officer_replies_in_their_logs_thread_and_the_log_still_waits_for_a_ment
     client.force_login(log.project.lead_mentor)
     assert url in client.get("/projects/mentees/").content.decode()
     assert list(selectors.logs_awaiting_comment(log.project.lead_mentor)) == [log]
+
+
+def test_staff_home_shows_projects_in_running_cohorts(client):
+    project = ProjectFactory()
+    ProjectFactory(cohort=project.cohort)
+    ProgressLogFactory(project=project, week_number=2, rag_status="red", blockers="No extract yet")
+    client.force_login(StaffFactory())
+    html = client.get("/").content.decode()
+    assert "Projects in running cohorts" in html
+    assert f'href="/projects/cohort/{project.cohort.slug}/"' in html
+    row = html[html.index(f'href="/projects/cohort/{project.cohort.slug}/"') :].split("</tr>")[0]
+    assert re.findall(r"numeric\">(\d+)<", row) == ["2", "1", "2", "1"]  # projects, red, with overdue, blockers
 
 
 def test_project_page_shows_the_quality_chart_and_table(client):
