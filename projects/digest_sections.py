@@ -9,7 +9,7 @@ Every builder gets all recipients of its role at once and runs a fixed number of
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 
 from accounts.models import User
@@ -17,7 +17,8 @@ from cohorts.models import Cohort
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
 from . import weeks
-from .models import LogComment, Milestone, ProgressLog, Project
+from .models import Milestone, ProgressLog, Project
+from .selectors import reviewer_commented
 
 LONDON = weeks.LONDON
 BLOCKER_CHARS = 160
@@ -171,7 +172,7 @@ def mentor_mentee_logs(mentors: list[User], week: DigestWeek) -> dict[int, list[
     for log in (
         ProgressLog.objects.filter(project__lead_mentor__in=mentors, project__cohort__status=Cohort.Status.RUNNING)
         .select_related("project", "officer")
-        .annotate(commented=Exists(LogComment.objects.filter(log=OuterRef("pk"))))
+        .annotate(commented=reviewer_commented())
         .order_by("project__title", "week_number", "created_at", "pk")
     ):
         logs.setdefault(log.project.lead_mentor_id, []).append(log)

@@ -230,9 +230,12 @@ class CommentForm(forms.Form):
         label="Add a comment", widget=forms.Textarea(attrs={"rows": 4}), error_messages=_required("Enter a comment")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reply: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("body"), submit="Add comment")
+        if reply:  # the log's officer answering their mentor
+            self.fields["body"].label = "Reply"
+            self.fields["body"].error_messages["required"] = "Enter your reply"
+        self.helper = gds_helper(Field.textarea("body"), submit="Send reply" if reply else "Add comment")
 
 
 def _count(label: str) -> forms.IntegerField:

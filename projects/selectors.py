@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -152,6 +152,38 @@ def cohort_projects(
     return rows
 
 
+@dataclass
+class CohortProjectsOverview:
+    cohort: Cohort
+    rows: list[ProjectSummary]
+
+    @property
+    def red(self) -> int:
+        return sum(row.status == ProgressLog.RAG.RED for row in self.rows)
+
+    @property
+    def with_overdue(self) -> int:
+        return sum(bool(row.overdue) for row in self.rows)
+
+    @property
+    def open_blockers(self) -> int:
+        return sum(len(row.open_blockers) for row in self.rows)
+
+
+def running_cohorts_overview() -> list[CohortProjectsOverview]:
+    """For the staff home page: each running cohort's projects at a glance. Queries do not grow with rows."""
+    qs = (
+        Project.objects.filter(cohort__status=Cohort.Status.RUNNING)
+        .select_related("cohort", "lead_mentor")
+        .order_by("cohort__start_date", "cohort__name", "title")
+    )
+    overview: dict[int, CohortProjectsOverview] = {}
+    for row in project_summaries(qs):
+        cohort = row.project.cohort
+        overview.setdefault(cohort.pk, CohortProjectsOverview(cohort=cohort, rows=[])).rows.append(row)
+    return list(overview.values())
+
+
 def mentor_projects(mentor: User) -> list[ProjectSummary]:
     """The mentor's mentees' projects: those they lead."""
     return project_summaries(
@@ -159,10 +191,17 @@ def mentor_projects(mentor: User) -> list[ProjectSummary]:
     )
 
 
+def reviewer_commented() -> Exists:
+    """Whether anyone but the log's own officer (a mentor or staff) has commented on the log."""
+    return Exists(LogComment.objects.filter(log=OuterRef("pk")).exclude(author=OuterRef("officer")))
+
+
 def logs_awaiting_comment(mentor: User) -> QuerySet[ProgressLog]:
-    """Logs on the mentor's projects that nobody has commented on yet, oldest first."""
+    """Logs on the mentor's projects that no mentor or staff member has commented on yet, oldest first.
+    The officer's own reply in the thread does not count."""
     return (
-        ProgressLog.objects.filter(project__lead_mentor=mentor, comments__isnull=True)
+        ProgressLog.objects.filter(project__lead_mentor=mentor)
+        .filter(~reviewer_commented())
         .select_related("project", "officer")
         .order_by("created_at", "pk")
     )

@@ -72,6 +72,7 @@ def milestone_template_save(
     template.needs_ig_approval = needs_ig_approval
     template.full_clean()
     template.save()
+    milestones_reschedule(cohort=cohort)  # existing projects follow the plan, keeping their progress
     return template
 
 
@@ -79,6 +80,10 @@ def _due_dates(cohort: Cohort) -> dict[int, date]:
     """Each week's training day from the cohort's schedule, in London time."""
     sessions = TrainingSession.objects.filter(cohort=cohort).only("week_number", "starts_at")
     return {s.week_number: timezone.localtime(s.starts_at, weeks.LONDON).date() for s in sessions}
+
+
+def _due_on(cohort: Cohort, due: dict[int, date], due_week: int) -> date:
+    return due.get(due_week) or weeks.week_training_day(cohort, due_week)
 
 
 def _copy_plan(project: Project) -> list[Milestone]:
@@ -89,11 +94,48 @@ def _copy_plan(project: Project) -> list[Milestone]:
             title=t.title,
             order=t.order,
             due_week=t.due_week,
-            due_on=due.get(t.due_week) or weeks.week_training_day(project.cohort, t.due_week),
+            due_on=_due_on(project.cohort, due, t.due_week),
             needs_ig_approval=t.needs_ig_approval,
         )
         for t in milestone_plan_for(project.cohort)
     )
+
+
+@transaction.atomic
+def milestones_reschedule(*, cohort: Cohort) -> int:
+    """Brings the cohort's existing projects in line with its milestone plan and training schedule. Each
+    milestone takes the title, due week and IG gate of the plan step with the same order, and the date of
+    that week's training session; a plan step a project lacks is added, not started. Progress (state,
+    notes, reviews) is kept. Returns how many projects changed."""
+    plan = milestone_plan_for(cohort)
+    due = _due_dates(cohort)
+    to_update, to_create, changed = [], [], set()
+    for project in Project.objects.filter(cohort=cohort).prefetch_related("milestones"):
+        by_order = {milestone.order: milestone for milestone in project.milestones.all()}
+        for step in plan:
+            wanted = (step.title, step.due_week, _due_on(cohort, due, step.due_week), step.needs_ig_approval)
+            milestone = by_order.get(step.order)
+            if milestone is None:
+                title, due_week, due_on, needs_ig_approval = wanted
+                to_create.append(
+                    Milestone(
+                        project=project,
+                        order=step.order,
+                        title=title,
+                        due_week=due_week,
+                        due_on=due_on,
+                        needs_ig_approval=needs_ig_approval,
+                    )
+                )
+            elif (milestone.title, milestone.due_week, milestone.due_on, milestone.needs_ig_approval) != wanted:
+                milestone.title, milestone.due_week, milestone.due_on, milestone.needs_ig_approval = wanted
+                to_update.append(milestone)
+            else:
+                continue
+            changed.add(project.pk)
+    Milestone.objects.bulk_update(to_update, ["title", "due_week", "due_on", "needs_ig_approval"])
+    Milestone.objects.bulk_create(to_create)
+    return len(changed)
 
 
 # --- projects ----------------------------------------------------------------------------------------
@@ -203,6 +245,13 @@ def dataset_save(
     dataset.full_clean()
     dataset.save()
     return dataset
+
+
+@transaction.atomic
+def dataset_delete(*, dataset: Dataset, actor: User) -> None:
+    if not can_edit_project(actor, dataset.project):
+        raise PermissionDenied
+    dataset.delete()
 
 
 @transaction.atomic
@@ -353,24 +402,50 @@ def progress_log_update(
     return log
 
 
+def can_comment_on_log(user: User, log: ProgressLog) -> bool:
+    """Staff and the project's lead mentor comment on a log; the log's own officer replies in its thread."""
+    return (
+        has_role(user, Role.STAFF)
+        or (has_role(user, Role.MENTOR) and log.project.lead_mentor_id == user.pk)
+        or log.officer_id == user.pk
+    )
+
+
 @transaction.atomic
 def log_comment_create(*, log: ProgressLog, author: User, body: str) -> LogComment:
-    """Mentors and staff comment on a log; the officer is told by email."""
+    """Mentors and staff comment on a log and the officer is told by email. The officer's reply goes to
+    the lead mentor and everyone else who has commented in the thread."""
     project = log.project
-    if not (has_role(author, Role.STAFF) or (has_role(author, Role.MENTOR) and project.lead_mentor_id == author.pk)):
+    if not can_comment_on_log(author, log):
         raise PermissionDenied
     if not body.strip():
         raise ValidationError({"body": "Enter a comment"})
     comment = LogComment.objects.create(log=log, author=author, body=body.strip())
     path = reverse("projects:log_detail", kwargs={"pk": project.pk, "log_pk": log.pk})
-    message_queue(
-        recipient=log.officer,
-        to_email=log.officer.email,
-        kind="log_comment",
-        dedup_key=f"log_comment:{comment.pk}",
-        template="log_comment",
-        context={"comment": comment, "log": log, "project": project, "log_url": absolute_url(path)},
-    )
+    context = {"comment": comment, "log": log, "project": project, "log_url": absolute_url(path)}
+    if author.pk != log.officer_id:
+        message_queue(
+            recipient=log.officer,
+            to_email=log.officer.email,
+            kind="log_comment",
+            dedup_key=f"log_comment:{comment.pk}",
+            template="log_comment",
+            context=context,
+        )
+        return comment
+    readers = {user.pk: user for user in User.objects.filter(pk__in=log.comments.values("author_id"))}
+    if project.lead_mentor is not None:
+        readers.setdefault(project.lead_mentor.pk, project.lead_mentor)
+    readers.pop(author.pk, None)
+    for reader in sorted(readers.values(), key=lambda user: user.pk):
+        message_queue(
+            recipient=reader,
+            to_email=reader.email,
+            kind="log_reply",
+            dedup_key=f"log_reply:{comment.pk}:{reader.pk}",
+            template="log_reply",
+            context={**context, "reader": reader},
+        )
     return comment
 
 

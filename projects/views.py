@@ -2,12 +2,12 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Role, has_role, role_required, staff_required
 from cohorts.models import Cohort, Organisation
@@ -200,6 +200,19 @@ def dataset_edit(request, pk: int, dataset_pk: int | None = None):
 
 @role_required(Role.OFFICER, Role.STAFF)
 @require_http_methods(["GET", "POST"])
+def dataset_remove(request, pk: int, dataset_pk: int):
+    """GET asks the question; only a POST removes the dataset."""
+    project = _project(request, pk)
+    dataset = get_object_or_404(Dataset, pk=dataset_pk, project=project)
+    if request.method == "POST":
+        services.dataset_delete(dataset=dataset, actor=request.user)
+        messages.success(request, f"The dataset “{dataset.name}” has been removed.")
+        return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/dataset_remove.html", {"project": project, "dataset": dataset})
+
+
+@role_required(Role.OFFICER, Role.STAFF)
+@require_http_methods(["GET", "POST"])
 def ig_check_edit(request, pk: int, kind: str):
     project = _project(request, pk)
     check = get_object_or_404(IGCheck, project=project, kind=kind)
@@ -284,8 +297,9 @@ def log_create(request, pk: int):
 def log_detail(request, pk: int, log_pk: int):
     log = get_object_or_404(selectors.log_visible_to(request.user, pk, log_pk))
     project = log.project
-    can_comment = has_role(request.user, Role.STAFF) or project.lead_mentor_id == request.user.pk
-    form = forms.CommentForm(request.POST or None) if can_comment else None
+    is_officer = log.officer_id == request.user.pk
+    can_comment = services.can_comment_on_log(request.user, log)
+    form = forms.CommentForm(request.POST or None, reply=is_officer) if can_comment else None
     if request.method == "POST":
         if form is None:
             return redirect("projects:log_detail", pk=project.pk, log_pk=log.pk)
@@ -295,7 +309,7 @@ def log_detail(request, pk: int, log_pk: int):
             except ValidationError as error:
                 _apply(form, error)
             else:
-                messages.success(request, "Your comment has been added.")
+                messages.success(request, f"Your {'reply' if is_officer else 'comment'} has been added.")
                 return redirect("projects:log_detail", pk=project.pk, log_pk=log.pk)
     context = {
         "project": project,
@@ -389,8 +403,10 @@ def case_study_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def milestone_plan(request, slug: str, template_pk: int | None = None):
     cohort = get_object_or_404(Cohort, slug=slug)
+    is_default = not MilestoneTemplate.objects.filter(cohort=cohort).exists()
+    # Only a step of the plan this cohort uses: once it has its own copy, the default rows are not its plan.
     template = (
-        get_object_or_404(MilestoneTemplate, Q(cohort=cohort) | Q(cohort__isnull=True), pk=template_pk)
+        get_object_or_404(MilestoneTemplate, cohort=None if is_default else cohort, pk=template_pk)
         if template_pk
         else None
     )
@@ -406,13 +422,26 @@ def milestone_plan(request, slug: str, template_pk: int | None = None):
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, "The milestone plan has been saved. New projects in this cohort will use it.")
+            messages.success(request, "The milestone plan has been saved. The cohort’s projects now follow it.")
             return redirect("projects:milestone_plan", slug=cohort.slug)
     context = {
         "cohort": cohort,
         "plan": services.milestone_plan_for(cohort),
-        "is_default": not MilestoneTemplate.objects.filter(cohort=cohort).exists(),
+        "is_default": is_default,
         "form": form,
         "template": template,
     }
     return render(request, "projects/milestone_plan.html", context)
+
+
+@staff_required
+@require_POST
+def milestones_reschedule(request, slug: str):
+    """After the training schedule changes: existing projects take the new dates of their due weeks."""
+    cohort = get_object_or_404(Cohort, slug=slug)
+    changed = services.milestones_reschedule(cohort=cohort)
+    if changed:
+        messages.success(request, f"Due dates of {changed} project{pluralize(changed)} have been updated.")
+    else:
+        messages.success(request, "Every project’s due dates already match the schedule.")
+    return redirect("projects:milestone_plan", slug=cohort.slug)

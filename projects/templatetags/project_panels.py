@@ -18,3 +18,8 @@ def mentor_projects_panel(user):
         "rows": selectors.mentor_projects(user),
         "awaiting": list(selectors.logs_awaiting_comment(user)[:10]),
     }
+
+
+@register.inclusion_tag("projects/panels/staff_projects.html")
+def staff_projects_panel():
+    return {"cohorts": selectors.running_cohorts_overview()}

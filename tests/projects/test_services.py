@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cohorts.models import Cohort
-from cohorts.services import schedule_generate
+from cohorts.services import schedule_generate, session_update
 from notifications.models import Message
 from projects import services, weeks
-from projects.models import IGCheck, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
+from projects.models import Dataset, IGCheck, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -83,11 +83,48 @@ def test_project_update_refuses_another_officer():
     assert project.title != "Hijacked"
 
 
+def test_dataset_delete_refuses_an_officer_on_another_project():
+    project = ProjectFactory()
+    dataset = Dataset.objects.create(
+        project=project, name="Register", owning_service="Housing", holds_personal_data=True, approximate_records=1
+    )
+    with pytest.raises(PermissionDenied):
+        services.dataset_delete(dataset=dataset, actor=ProjectFactory().officers.get())
+    services.dataset_delete(dataset=dataset, actor=project.officers.get())
+    assert project.datasets.count() == 0
+
+
 def test_milestone_plan_customise_leaves_the_default_plan_alone():
     project = ProjectFactory()
     services.milestone_template_save(cohort=project.cohort, title="Extra review", due_week=11, needs_ig_approval=False)
     assert [t.title for t in services.milestone_plan_for(project.cohort)] == [*PLAN, "Extra review"]
     assert MilestoneTemplate.objects.filter(cohort=None).count() == 7
+
+
+def test_milestone_plan_change_reaches_existing_projects_and_keeps_their_progress():
+    project = ProjectFactory()
+    scope = project.milestones.get(title="Scope agreed")
+    services.milestone_mark_done(milestone=scope, officer=project.officers.get(), note="Agreed with the service")
+    template = MilestoneTemplate.objects.get(cohort=None, title="Scope agreed")
+    services.milestone_template_save(
+        cohort=project.cohort, template=template, title="Scope agreed", due_week=3, needs_ig_approval=False
+    )
+    services.milestone_template_save(cohort=project.cohort, title="Extra review", due_week=11, needs_ig_approval=False)
+    scope.refresh_from_db()
+    assert (scope.due_week, scope.due_on, scope.state) == (3, weeks.week_training_day(project.cohort, 3), "done")
+    assert [m.title for m in project.milestones.all()] == [*PLAN, "Extra review"]
+    assert project.milestones.get(title="Extra review").state == "not_started"
+
+
+def test_milestones_reschedule_follows_a_moved_training_session():
+    cohort = CohortFactory(start_date=date(2026, 3, 3), training_weekday=Cohort.Weekday.TUESDAY, weeks=12)
+    officer = EnrolmentFactory(cohort=cohort).officer
+    project = services.project_create(cohort=cohort, title="Housing", problem_statement="Risk", officers=[officer])
+    session = schedule_generate(cohort=cohort)[1]  # week 2, after the project was set up
+    session_update(session=session, day=date(2026, 3, 12), starts=time(10), ends=time(16), topic="Moved")
+    assert services.milestones_reschedule(cohort=cohort) == 1
+    assert project.milestones.get(due_week=2).due_on == date(2026, 3, 12)
+    assert project.milestones.get(due_week=3).due_on == date(2026, 3, 17)
 
 
 def test_data_access_milestone_is_blocked_while_an_ig_approval_is_missing():
@@ -179,12 +216,30 @@ def test_log_comment_create_by_lead_mentor_emails_the_officer():
     assert f"/projects/{log.project.pk}/logs/{log.pk}/" in message.body_text
 
 
-def test_log_comment_create_refuses_another_mentor_and_an_officer():
+def test_log_comment_create_refuses_another_mentor_and_a_teammate():
     log = ProgressLogFactory()
-    for author in (MentorFactory(), log.officer):
+    teammate = EnrolmentFactory(cohort=log.project.cohort).officer
+    log.project.officers.add(teammate)
+    for author in (MentorFactory(), teammate):
         with pytest.raises(PermissionDenied):
             services.log_comment_create(log=log, author=author, body="Hello")
     assert LogComment.objects.count() == 0
+
+
+def test_log_comment_create_lets_the_logs_officer_reply_and_emails_the_lead_mentor():
+    log = ProgressLogFactory()
+    services.log_comment_create(log=log, author=log.project.lead_mentor, body="Try blocking on postcode")
+    reply = services.log_comment_create(log=log, author=log.officer, body="Postcode is missing for 20%")
+    assert list(log.comments.values_list("author", "body")) == [
+        (log.project.lead_mentor.pk, "Try blocking on postcode"),
+        (log.officer.pk, "Postcode is missing for 20%"),
+    ]
+    message = Message.objects.get(kind="log_reply")
+    assert (message.to_email, message.dedup_key) == (
+        log.project.lead_mentor.email,
+        f"log_reply:{reply.pk}:{log.project.lead_mentor.pk}",
+    )
+    assert "Postcode is missing for 20%" in message.body_text
 
 
 @pytest.mark.parametrize(

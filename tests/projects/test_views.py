@@ -1,5 +1,7 @@
 import csv
 import io
+import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -8,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from projects import services
-from projects.models import CaseStudy, LinkageRun, LogComment, ProgressLog
+from projects import selectors, services, weeks
+from projects.models import CaseStudy, Dataset, LinkageRun, LogComment, MilestoneTemplate, ProgressLog
 from tests.factories import (
     LinkageRunFactory,
     MentorFactory,
@@ -112,6 +114,51 @@ def test_staff_pages_by_cohort_slug_are_403_for_officers(client):
         assert client.get(f"/projects/cohort/{project.cohort.slug}/{url}").status_code == 403
 
 
+def test_staff_update_existing_projects_due_dates_from_the_schedule_by_post_only(client):
+    project = ProjectFactory()
+    milestone = project.milestones.get(due_week=2)
+    milestone.due_on = milestone.due_on - timedelta(days=30)
+    milestone.save()
+    url = f"/projects/cohort/{project.cohort.slug}/plan/reschedule/"
+    client.force_login(project.officers.get())
+    assert client.post(url).status_code == 403
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "Due dates of 1 project have been updated" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.due_on == weeks.week_training_day(project.cohort, 2)
+
+
+def test_milestone_plan_after_customising_refuses_a_default_plan_step(client):
+    project = ProjectFactory()
+    default_step = MilestoneTemplate.objects.get(cohort=None, title="Linkage run")
+    services.milestone_plan_customise(cohort=project.cohort)
+    MilestoneTemplate.objects.filter(cohort=project.cohort, title="Linkage run").update(title="First linkage run")
+    client.force_login(StaffFactory())
+    url = f"/projects/cohort/{project.cohort.slug}/plan/{default_step.pk}/"
+    assert client.post(url, {"title": "Renamed", "due_week": "9"}).status_code == 404
+    assert MilestoneTemplate.objects.filter(title="Renamed").count() == 0
+
+
+def test_officer_removes_a_dataset_after_confirming_and_another_officer_gets_404(client, two_projects):
+    mine, theirs, _ = two_projects
+    dataset = Dataset.objects.create(
+        project=mine, name="Council tax", owning_service="Revenues", holds_personal_data=True, approximate_records=9
+    )
+    url = f"/projects/{mine.pk}/datasets/{dataset.pk}/remove/"
+    client.force_login(theirs.officers.get())
+    assert (client.get(url).status_code, client.post(url).status_code) == (404, 404)
+    client.force_login(mine.lead_mentor)
+    assert client.post(url).status_code == 403
+    client.force_login(mine.officers.get())
+    assert "Are you sure you want to remove Council tax?" in client.get(url).content.decode()
+    assert Dataset.objects.count() == 1  # GET only asks
+    response = client.post(url, follow=True)
+    assert "The dataset “Council tax” has been removed." in response.content.decode()
+    assert Dataset.objects.count() == 0
+
+
 def test_officer_writes_a_weekly_log_and_a_second_for_the_same_week_is_refused(client):
     project = ProjectFactory()
     client.force_login(project.officers.get())
@@ -167,6 +214,30 @@ def test_lead_mentor_comments_and_officer_sees_the_thread(client):
     html = client.get(url).content.decode()
     assert "Try blocking on postcode" in html
     assert escape(log.project.lead_mentor.full_name) in html
+
+
+def test_officer_replies_in_their_logs_thread_and_the_log_still_waits_for_a_mentor(client):
+    log = ProgressLogFactory(week_number=3)
+    url = f"/projects/{log.project.pk}/logs/{log.pk}/"
+    client.force_login(log.officer)
+    assert 'name="body"' in client.get(url).content.decode()
+    assert client.post(url, {"body": "Is postcode good enough?"}).status_code == 302
+    assert "Is postcode good enough?" in client.get(url).content.decode()
+    client.force_login(log.project.lead_mentor)
+    assert url in client.get("/projects/mentees/").content.decode()
+    assert list(selectors.logs_awaiting_comment(log.project.lead_mentor)) == [log]
+
+
+def test_staff_home_shows_projects_in_running_cohorts(client):
+    project = ProjectFactory()
+    ProjectFactory(cohort=project.cohort)
+    ProgressLogFactory(project=project, week_number=2, rag_status="red", blockers="No extract yet")
+    client.force_login(StaffFactory())
+    html = client.get("/").content.decode()
+    assert "Projects in running cohorts" in html
+    assert f'href="/projects/cohort/{project.cohort.slug}/"' in html
+    row = html[html.index(f'href="/projects/cohort/{project.cohort.slug}/"') :].split("</tr>")[0]
+    assert re.findall(r"numeric\">(\d+)<", row) == ["2", "1", "2", "1"]  # projects, red, with overdue, blockers
 
 
 def test_project_page_shows_the_quality_chart_and_table(client):
