@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -364,3 +364,39 @@ def test_sweeper_hands_over_a_due_reminder_the_dispatcher_could_not_enqueue(eage
     assert services.outbox_sweep(now=london(date(2026, 6, 8), 9, 11)).enqueued == 1
     assert Message.objects.get().status == Message.Status.SENT
     assert len(mail.outbox) == 1
+
+
+def test_training_reminder_carries_details_edited_after_it_was_written(eager):
+    session = session_on(date(2026, 6, 9), topic="Fuzzy matching", location="City Hall")
+    officer = selected_officer(session.cohort)
+    services.reminders_dispatch(now=london(date(2026, 6, 6), 12))
+    cohort_services.session_update(
+        session=session,
+        day=date(2026, 6, 9),
+        starts=time(10),
+        ends=time(16),
+        topic="Fuzzy matching",
+        location="Room 4, Guildhall",
+        materials="https://example.org/week-4-slides",
+    )
+    services.reminders_dispatch(now=london(date(2026, 6, 8), 9))
+    (email,) = mail.outbox
+    assert (email.to, "Room 4, Guildhall" in email.body, "https://example.org/week-4-slides" in email.body) == (
+        [officer.email],
+        True,
+        True,
+    )
+    assert "SEQUENCE:1" in email.attachments[0][1]
+    assert sorted(Message.objects.values_list("status", flat=True)) == ["cancelled", "sent"]
+
+
+def test_training_reminder_is_not_sent_again_when_the_session_is_edited_after_it_went(eager):
+    session = session_on(date(2026, 6, 9), topic="Fuzzy matching")
+    selected_officer(session.cohort)
+    services.reminders_dispatch(now=london(date(2026, 6, 8), 9))
+    cohort_services.session_update(
+        session=session, day=date(2026, 6, 9), starts=time(10), ends=time(16), topic="Fuzzy matching, part 2"
+    )
+    services.reminders_dispatch(now=london(date(2026, 6, 8), 14))
+    assert len(mail.outbox) == 1
+    assert list(Message.objects.values_list("status", flat=True)) == ["sent"]
