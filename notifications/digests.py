@@ -42,9 +42,13 @@ def digest_week(now: datetime) -> DigestWeek:
 
 
 def next_digest_time(now: datetime) -> datetime:
-    """The next Monday 08:00 London at or after `now`'s week (for the staff preview)."""
-    local_day = now.astimezone(LONDON).date()
-    monday = local_day + timedelta(days=(7 - local_day.weekday()) % 7 or 7)
+    """The next Monday 08:00 London after `now` (for the staff preview): today's on a Monday before
+    08:00, otherwise the coming Monday's."""
+    local = now.astimezone(LONDON)
+    today = datetime.combine(local.date(), time(DIGEST_HOUR), tzinfo=LONDON)
+    if local.weekday() == DIGEST_WEEKDAY and local < today:
+        return today
+    monday = local.date() + timedelta(days=(7 - local.weekday()) % 7 or 7)
     return datetime.combine(monday, time(DIGEST_HOUR), tzinfo=LONDON)
 
 

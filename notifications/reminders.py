@@ -18,6 +18,9 @@ TRAINING_REMINDER_AT = time(9, 0)
 # Reminders are written this far ahead and wait in the outbox, so a cancellation or a move before
 # they are due cancels them rather than racing them.
 TRAINING_LOOKAHEAD = timedelta(days=3)
+# An edited session's reminder is rewritten with the new details while it is still waiting (or due
+# this recently); once the officers have had the first one, an edit does not send another.
+TRAINING_EDIT_GRACE = timedelta(minutes=30)
 
 TRAINING_KIND = register_kind(
     "training_reminder",
@@ -49,10 +52,20 @@ def training_session_ics(session: TrainingSession) -> dict:
     return {"filename": "training-session.ics", "content": calendar.to_ical().decode(), "mimetype": "text/calendar"}
 
 
+def training_reminder_key(session: TrainingSession, officer_id: int) -> str:
+    """The start time, so a moved session gets a new reminder and the old one is cancelled; and the
+    calendar SEQUENCE once the session has been edited, so a reminder written days ahead is rewritten
+    with the new topic, place and materials (a never-edited session keeps the original key)."""
+    stamp = session.starts_at.astimezone(LONDON).strftime("%Y%m%dT%H%M")
+    edit = f"s{session.sequence}:" if session.sequence else ""
+    return f"training:{session.pk}:{stamp}:{edit}{officer_id}"
+
+
 def training_session_reminders(now: datetime) -> Iterator[MessageSpec]:
-    """Each selected officer, the day before each training session of their weeks. The key holds
-    the start time, so a moved session gets a new reminder and the old one is cancelled; a
-    cancelled session returns nothing, so its queued reminders are cancelled."""
+    """Each selected officer, the day before each training session of their weeks. A cancelled
+    session returns nothing, so its queued reminders are cancelled; a moved or edited one returns a
+    new key (training_reminder_key), so the queued reminder is replaced. An edit made after the
+    reminder was due writes none: the officers have had theirs."""
     sessions = list(
         TrainingSession.objects.filter(starts_at__gt=now, starts_at__lte=now + TRAINING_LOOKAHEAD, is_cancelled=False)
         .exclude(cohort__status__in=[Cohort.Status.DRAFT, Cohort.Status.FINISHED])
@@ -75,14 +88,15 @@ def training_session_reminders(now: datetime) -> Iterator[MessageSpec]:
     home = reverse("home")
     for session in sessions:
         send_after = training_reminder_send_after(session.starts_at)
+        if session.sequence and send_after < now - TRAINING_EDIT_GRACE:
+            continue
         ics = training_session_ics(session)
-        stamp = session.starts_at.astimezone(LONDON).strftime("%Y%m%dT%H%M")
         for enrolment in by_cohort.get(session.cohort_id, []):
             if enrolment.stream and not enrolment.stream.covers(session.week_number):
                 continue
             officer = enrolment.officer
             yield MessageSpec(
-                dedup_key=f"training:{session.pk}:{stamp}:{officer.pk}",
+                dedup_key=training_reminder_key(session, officer.pk),
                 to_email=officer.email,
                 recipient=officer,
                 kind=TRAINING_KIND.name,

@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A sent task that has not claimed its row after this long was lost (broker outage, worker died).
 ENQUEUE_STALE_AFTER = timedelta(minutes=5)
+# A scheduled row (a reminder, a digest) is first handed over by the dispatch pass that re-checks its
+# cause (every 5 minutes); the sweeper takes one that was never handed over only after two passes.
+DISPATCH_GRACE = timedelta(minutes=10)
 # A row still `sending` this long after it was claimed belongs to a worker that died mid-send, well
 # past the Celery hard time limit. Whether the server accepted the email is unknown, so it is marked
 # failed for staff to review and resend rather than risking a duplicate.
@@ -304,15 +307,28 @@ def outbox_due(*, now: datetime):
     )
 
 
-def outbox_enqueue_due(*, now: datetime | None = None, stale_after: timedelta = ENQUEUE_STALE_AFTER) -> int:
+def outbox_enqueue_due(
+    *, now: datetime | None = None, stale_after: timedelta = ENQUEUE_STALE_AFTER, missed_only: bool = False
+) -> int:
     """Hands over every due queued row that has no task on its way (never enqueued, or enqueued more
-    than `stale_after` ago and still queued, so its task was lost)."""
+    than `stale_after` ago and still queued, so its task was lost).
+
+    `missed_only` (the sweeper) takes a row never handed over only once whoever should have handed
+    it over had its chance: the commit hook (`stale_after` after the row was written) or, for a
+    scheduled row, the dispatcher's pass, which first cancels reminders whose cause went away
+    (`DISPATCH_GRACE` after it fell due). Otherwise the sweeper could send a reminder for a session
+    cancelled a minute before it was due."""
     from django.db.models import Q
 
     now = now or timezone.now()
+    never_enqueued = Q(enqueued_at__isnull=True)
+    if missed_only:
+        never_enqueued &= Q(send_after__isnull=True, created_at__lt=now - stale_after) | Q(
+            send_after__lt=now - DISPATCH_GRACE
+        )
     ids = list(
         outbox_due(now=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - stale_after))
+        .filter(never_enqueued | Q(enqueued_at__lt=now - stale_after))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -330,7 +346,7 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
     it claimed the row) and marks rows stuck in `sending` failed for staff review."""
     now = now or timezone.now()
     stuck = outbox_sweep_stuck(now=now)
-    return SweepResult(enqueued=outbox_enqueue_due(now=now), stuck_failed=stuck)
+    return SweepResult(enqueued=outbox_enqueue_due(now=now, missed_only=True), stuck_failed=stuck)
 
 
 def outbox_sweep_stuck(*, now: datetime | None = None) -> int:

@@ -39,3 +39,37 @@ def test_send_due_notifications_queues_and_sends_in_one_pass(capsys):
     assert "digests queued: 1 (2026-W24)" in out
     assert "sent: 2" in out
     assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_send_task_is_acked_late_and_rejected_when_its_worker_is_lost():
+    from notifications import tasks
+
+    assert (tasks.send.acks_late, tasks.send.reject_on_worker_lost) == (True, True)
+    assert (app.conf.task_acks_late, app.conf.task_reject_on_worker_lost) == (True, True)
+    # A retry's countdown is the backoff (minutes), far below Redis's visibility timeout.
+    from notifications import services
+
+    assert max(services.retry_delay(n) for n in range(1, services.MAX_ATTEMPTS)) < 3600
+
+
+@pytest.mark.django_db
+def test_hourly_beat_through_both_clock_change_weeks_queues_each_weeks_digest_once():
+    from datetime import UTC, date, datetime, timedelta
+
+    from notifications import services
+
+    for monday in (date(2026, 3, 23), date(2026, 3, 30), date(2026, 10, 19), date(2026, 10, 26)):
+        selected_officer(session_on(monday + timedelta(days=1)).cohort)
+    sent = []
+    for start in (datetime(2026, 3, 22, tzinfo=UTC), datetime(2026, 10, 18, tzinfo=UTC)):
+        for hour in range(16 * 24):  # every hourly beat run for 16 days around the clock change
+            now = start + timedelta(hours=hour)
+            result = services.digests_send_weekly(now=now, enqueue=False)
+            if result.queued:
+                sent.append((result.week, now))
+    assert sent == [
+        ("2026-W13", datetime(2026, 3, 23, 8, tzinfo=UTC)),
+        ("2026-W14", datetime(2026, 3, 30, 7, tzinfo=UTC)),
+        ("2026-W43", datetime(2026, 10, 19, 7, tzinfo=UTC)),
+        ("2026-W44", datetime(2026, 10, 26, 8, tzinfo=UTC)),
+    ]

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -6,6 +6,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from cohorts import services as cohort_services
 from notifications import registry, services, tasks
 from notifications.models import Message, Unsubscription
 from notifications.reminders import training_reminder_send_after
@@ -339,3 +340,63 @@ def test_unsubscription_create_refuses_essential_kinds():
     assert services.unsubscription_create(user=user, kind="welcome") is False
     assert services.unsubscription_create(user=user, kind="weekly_digest") is True
     assert list(Unsubscription.objects.values_list("kind", flat=True)) == ["weekly_digest"]
+
+
+def test_sweeper_does_not_send_a_reminder_whose_cause_went_away_before_the_dispatcher_saw_it(eager):
+    # The dispatcher wrote the reminder days ahead; the session is cancelled; at 09:00 the sweeper
+    # happens to run before the dispatcher's pass that would cancel it.
+    session = session_on(date(2026, 6, 9))
+    selected_officer(session.cohort)
+    services.reminders_dispatch(now=london(date(2026, 6, 6), 12))
+    cohort_services.session_cancel(session=session)
+    assert services.outbox_sweep(now=london(date(2026, 6, 8), 9, 1)).enqueued == 0
+    services.reminders_dispatch(now=london(date(2026, 6, 8), 9, 5))
+    assert Message.objects.get().status == Message.Status.CANCELLED
+    assert mail.outbox == []
+
+
+def test_sweeper_hands_over_a_due_reminder_the_dispatcher_could_not_enqueue(eager):
+    session = session_on(date(2026, 6, 9))
+    selected_officer(session.cohort)
+    services.reminders_dispatch(now=london(date(2026, 6, 6), 12))
+    # Beat's dispatcher pass did not run (or the broker was down): after two passes' time, the sweeper.
+    assert services.outbox_sweep(now=london(date(2026, 6, 8), 9, 6)).enqueued == 0
+    assert services.outbox_sweep(now=london(date(2026, 6, 8), 9, 11)).enqueued == 1
+    assert Message.objects.get().status == Message.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_training_reminder_carries_details_edited_after_it_was_written(eager):
+    session = session_on(date(2026, 6, 9), topic="Fuzzy matching", location="City Hall")
+    officer = selected_officer(session.cohort)
+    services.reminders_dispatch(now=london(date(2026, 6, 6), 12))
+    cohort_services.session_update(
+        session=session,
+        day=date(2026, 6, 9),
+        starts=time(10),
+        ends=time(16),
+        topic="Fuzzy matching",
+        location="Room 4, Guildhall",
+        materials="https://example.org/week-4-slides",
+    )
+    services.reminders_dispatch(now=london(date(2026, 6, 8), 9))
+    (email,) = mail.outbox
+    assert (email.to, "Room 4, Guildhall" in email.body, "https://example.org/week-4-slides" in email.body) == (
+        [officer.email],
+        True,
+        True,
+    )
+    assert "SEQUENCE:1" in email.attachments[0][1]
+    assert sorted(Message.objects.values_list("status", flat=True)) == ["cancelled", "sent"]
+
+
+def test_training_reminder_is_not_sent_again_when_the_session_is_edited_after_it_went(eager):
+    session = session_on(date(2026, 6, 9), topic="Fuzzy matching")
+    selected_officer(session.cohort)
+    services.reminders_dispatch(now=london(date(2026, 6, 8), 9))
+    cohort_services.session_update(
+        session=session, day=date(2026, 6, 9), starts=time(10), ends=time(16), topic="Fuzzy matching, part 2"
+    )
+    services.reminders_dispatch(now=london(date(2026, 6, 8), 14))
+    assert len(mail.outbox) == 1
+    assert list(Message.objects.values_list("status", flat=True)) == ["sent"]

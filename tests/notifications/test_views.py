@@ -140,18 +140,37 @@ def test_resend_refuses_a_message_that_did_not_fail(client):
 
 
 def test_digest_preview_shows_next_mondays_digests(client):
-    from datetime import timedelta
+    from datetime import date
 
-    from django.utils import timezone
+    import time_machine
 
-    from .conftest import selected_officer, session_on
+    from .conftest import london, selected_officer, session_on
 
-    today = timezone.localdate()
-    next_monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-    session = session_on(next_monday + timedelta(days=1), topic="Record linkage")
+    session = session_on(date(2026, 6, 16), topic="Record linkage")  # the Tuesday after next Monday
     officer = selected_officer(session.cohort)
     client.force_login(StaffFactory())
-    page = client.get("/notifications/digests/preview/").content.decode()
+    with time_machine.travel(london(date(2026, 6, 10), 12), tick=False):  # a Wednesday
+        page = client.get("/notifications/digests/preview/").content.decode()
     assert officer.full_name.replace("'", "&#x27;") in page
     assert "Record linkage" in page
     assert session.cohort.name in page
+
+
+@pytest.mark.parametrize(
+    ("now", "week"),
+    [
+        ((2026, 6, 8, 7, 30), "Monday 8 June"),  # Monday before 08:00 London: today's digests are next
+        ((2026, 6, 8, 8, 0), "Monday 15 June"),  # they have gone
+        ((2026, 6, 12, 12, 0), "Monday 15 June"),
+    ],
+)
+def test_digest_preview_shows_the_digests_that_go_next(client, now, week):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    client.force_login(StaffFactory())
+    with time_machine.travel(datetime(*now, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        page = client.get("/notifications/digests/preview/").content.decode()
+    assert week in page
