@@ -186,6 +186,19 @@ def test_graduate_pages_are_for_staff_and_only_for_graduates(client):
     assert client.get("/cohorts/impact/graduates/").status_code == 403
 
 
+def test_only_staff_record_trainer_steps(client):
+    officer = graduate()
+    day = timezone.localdate() - timedelta(days=3)
+    data = {"kind": "co_facilitator", "happened_on_0": day.day, "happened_on_1": day.month, "happened_on_2": day.year}
+    for user in (officer, MentorFactory()):
+        client.force_login(user)
+        assert (
+            client.post(f"/cohorts/impact/graduates/{officer.pk}/", {**data, "note": "Self-recorded"}).status_code
+            == 403
+        )
+    assert TrainerStep.objects.count() == 0
+
+
 # --- cascade sessions ---
 
 
