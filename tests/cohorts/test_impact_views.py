@@ -154,6 +154,18 @@ def test_verification_link_is_public_and_shows_name_cohort_and_date(client):
     assert client.get("/cohorts/impact/verify/guessed-token/").status_code == 404
 
 
+def test_staff_cannot_select_waitlist_or_withdraw_a_graduate(client):
+    enrolment = GraduationFactory().enrolment
+    client.force_login(StaffFactory())
+    page = client.get(f"/cohorts/applications/{enrolment.pk}/").content.decode()
+    assert "their place cannot be changed" in page
+    assert ">Withdraw</button>" not in page
+    response = client.post(f"/cohorts/applications/{enrolment.pk}/withdraw/", follow=True)
+    assert "has graduated: their place cannot be changed" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+
+
 # --- trainer pathway ---
 
 
