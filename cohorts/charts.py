@@ -130,11 +130,14 @@ def tile_map(values: dict[str, tuple[str, float]], *, measure_label: str) -> dic
     width = MARGIN * 2 + 8 * (TILE + GAP) - GAP
     grid_bottom = MARGIN + 6 * (TILE + GAP)
     legend = [{"fill": SHADES[0][0], "text_colour": SHADES[0][1], "hatched": True, "label": "None"}]
+    # Whole numbers step by 1; figures with decimals (mentor hours, to one place) by 0.1, so a shade's
+    # range starts just above the one before it: "0.1 to 2", "2.1 to 4".
+    unit = 1 if all(float(value).is_integer() for _, value in values.values()) else 0.1
     for shade in range(1, 5):
-        low, high = (shade - 1) * step + 1, shade * step
+        low, high = round((shade - 1) * step + unit, 1), shade * step
         if low > largest:
             break
-        text = _display(low) if step == 1 else f"{_display(low)} to {_display(high)}"
+        text = _display(low) if low == high else f"{_display(low)} to {_display(high)}"
         legend.append({"fill": SHADES[shade][0], "text_colour": SHADES[shade][1], "hatched": False, "label": text})
     for index, entry in enumerate(legend):
         entry["x"] = MARGIN + index * 108

@@ -3,7 +3,8 @@ graduates come from different boroughs, with projects, certificates, steps on th
 cascade sessions spread over the months since. Dates are relative to today, like the rest of the demo.
 Safe to run again: the cohort is built once, and each later piece is looked up before it is made."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from . import services
 from .models import Attendance, CascadeSession, Cohort, CurriculumTemplate, Enrolment, Graduation, TrainerStep
 
 SLUG = "spring-2026"
+LONDON = ZoneInfo("Europe/London")
 
 # (email, name, job title, organisation)
 GRADUATES = [
@@ -141,6 +143,7 @@ def seed(people: dict) -> Cohort:
             publish,
             last_day,
         )
+    _mentoring_sessions(cohort, graduates, mentors)
     graduated_on = last_day + timedelta(days=7)
     for number, enrolment in enrolments.items():
         if Graduation.objects.filter(enrolment=enrolment).exists():
@@ -200,6 +203,32 @@ def _project(cohort, title, officers, mentor, staff, left_open, publish, last_da
             lessons="Clean addresses first; agree the data-sharing agreement early.",
             publish=True,
         )
+
+
+def _mentoring_sessions(cohort: Cohort, graduates: dict[int, User], mentors: list[User]) -> None:
+    """Mentoring sessions held during the cohort: each project's lead mentor met its officers one to
+    three times, on the Wednesday after a training day, so the cohort has mentor hours. No mentor or
+    officer has two at once."""
+    from mentoring.models import Booking  # mentoring builds on cohorts, so it is imported late
+
+    for index, (_, numbers, _, _) in enumerate(PROJECTS):
+        mentor = mentors[index % len(mentors)]
+        for position, number in enumerate(numbers):
+            officer = graduates[number]
+            for meeting in range(1 + number % 3):
+                day = cohort.start_date + timedelta(weeks=3 + 3 * meeting, days=1)
+                starts_at = datetime.combine(day, time(9 + (index // len(mentors)) * 4 + position * 2), tzinfo=LONDON)
+                Booking.objects.get_or_create(
+                    officer=officer,
+                    starts_at=starts_at,
+                    defaults={
+                        "mentor": mentor,
+                        "created_by": officer,
+                        "ends_at": starts_at + timedelta(minutes=60 if number % 2 else 45),
+                        "agenda": "Help with our linkage project",
+                        "notes": "Reviewed the blocking rules and the match weights.",
+                    },
+                )
 
 
 def _cascade_sessions(graduates: dict[int, User], graduated_on: date, today: date, staff: User) -> None:

@@ -87,8 +87,11 @@ def schedule_generate(*, cohort: Cohort, curriculum: CurriculumTemplate | None =
 
 @transaction.atomic
 def enrolment_set_status(*, enrolment: Enrolment, status: str, actor: User | None, note: str = "") -> Enrolment:
-    """Every change of an enrolment's status is recorded with who made it and when."""
+    """Every change of an enrolment's status is recorded with who made it and when. A graduate's place
+    is final: their certificate says they completed the cohort."""
     previous = enrolment.status
+    if previous == Enrolment.Status.COMPLETED and status != previous:
+        raise CohortError(f"{enrolment.officer} has graduated: their place cannot be changed")
     enrolment.status = status
     enrolment.save(update_fields=["status"])
     EnrolmentEvent.objects.create(enrolment=enrolment, from_status=previous, to_status=status, actor=actor, note=note)

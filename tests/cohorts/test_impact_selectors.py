@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cohorts import impact, selectors
+from cohorts import charts, impact, selectors
 from cohorts.models import Enrolment
 from projects.models import CaseStudy, Milestone
 from tests.factories import (
@@ -180,3 +180,23 @@ def test_cascade_sessions_for_staff_put_unverified_first_then_newest():
     new = CascadeSessionFactory(delivered_on=today, verified_at=timezone.now())
     waiting = CascadeSessionFactory(delivered_on=today.replace(day=1))
     assert list(selectors.cascade_sessions_all()) == [waiting, new, old]
+
+
+def test_tile_map_legend_covers_every_shade_used_with_decimal_values():
+    values = {"E09000012": ("Hackney", 4.2), "E09000003": ("Barnet", 0.5), "E09000018": ("Hounslow", 2.2)}
+    drawn = charts.tile_map(values, measure_label="Mentor hours")
+    legend = [entry["label"] for entry in drawn["legend"]]
+    shades = {tile.gss_code: tile.shade for tile in drawn["tiles"] if tile.value}
+    assert legend == ["None", "0.1 to 2", "2.1 to 4", "4.1 to 6"]
+    assert shades == {"E09000012": 3, "E09000003": 1, "E09000018": 2}
+
+
+def test_tile_map_legend_for_whole_numbers():
+    values = {"E09000012": ("Hackney", 121), "E09000025": ("Newham", 95), "E09000018": ("Hounslow", 2)}
+    drawn = charts.tile_map(values, measure_label="Colleagues reached")
+    assert [entry["label"] for entry in drawn["legend"]] == ["None", "1 to 50", "51 to 100", "101 to 150"]
+    assert {tile.gss_code: tile.shade for tile in drawn["tiles"] if tile.value} == {
+        "E09000012": 3,
+        "E09000025": 2,
+        "E09000018": 1,
+    }

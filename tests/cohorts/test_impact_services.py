@@ -65,6 +65,23 @@ def test_graduation_record_refuses_a_second_graduation_and_a_waitlisted_officer(
         services.graduation_record(enrolment=waitlisted, actor=StaffFactory(), showcase_presented=True, note="x")
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda enrolment, staff: services.enrolment_withdraw(enrolment=enrolment, actor=enrolment.officer),
+        lambda enrolment, staff: services.enrolment_select(enrolment=enrolment, actor=staff),
+        lambda enrolment, staff: services.enrolment_waitlist(enrolment=enrolment, actor=staff),
+    ],
+    ids=["withdraw", "select", "waitlist"],
+)
+def test_a_graduates_place_cannot_be_changed_so_their_certificate_stays_true(change):
+    enrolment = GraduationFactory(enrolment__manager_decision=Enrolment.ManagerDecision.APPROVED).enrolment
+    with pytest.raises(services.CohortError, match="has graduated"):
+        change(enrolment, StaffFactory())
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.waitlist_position) == (Enrolment.Status.COMPLETED, None)
+
+
 def test_trainer_step_record_goes_graduate_then_co_facilitator_then_trainer():
     graduate, staff = GraduationFactory().enrolment.officer, StaffFactory()
     today = timezone.localdate()

@@ -1,8 +1,11 @@
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -80,6 +83,66 @@ def test_certificate_is_printable_for_its_graduate_and_staff_only(client):
     assert client.get(url).status_code == 200
 
 
+class _Element:
+    def __init__(self, tag: str, classes: set[str], parent=None):
+        self.tag, self.classes, self.parent, self.children = tag, classes, parent, []
+
+
+class _Tree(HTMLParser):
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.root = self.current = _Element("document", set())
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        element = _Element(tag, set((dict(attrs).get("class") or "").split()), self.current)
+        self.current.children.append(element)
+        if tag not in self.VOID:
+            self.current = element
+
+    def handle_endtag(self, tag):
+        element = self.current
+        while element.parent is not None and element.tag != tag:
+            element = element.parent
+        if element.parent is not None:
+            self.current = element.parent
+
+
+def print_hidden_classes() -> set[str]:
+    css = re.sub(r"/\*.*?\*/", "", (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text(), flags=re.S)
+    hidden = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        if re.search(r"display:\s*none", body):
+            hidden |= {s.strip()[1:] for s in selectors.split(",") if re.fullmatch(r"\.[\w-]+", s.strip())}
+    return hidden
+
+
+def test_certificate_prints_without_the_page_chrome(client):
+    graduation = GraduationFactory()
+    client.force_login(graduation.enrolment.officer)
+    tree = _Tree(client.get(f"/cohorts/impact/certificates/{graduation.pk}/").content.decode())
+    hidden = print_hidden_classes()
+    elements, main = [tree.root], None
+    while elements:
+        element = elements.pop()
+        main = element if element.tag == "main" else main
+        elements.extend(element.children)
+    around_main = set()
+    element = main
+    while element is not None:
+        around_main.add(element)
+        element = element.parent
+    printed = [
+        (child.tag, sorted(child.classes))
+        for parent in around_main - {main}
+        for child in parent.children
+        if child not in around_main and child.tag not in {"head", "script"} and not child.classes & hidden
+    ]
+    assert printed == []
+
+
 def test_verification_link_is_public_and_shows_name_cohort_and_date(client):
     graduation = GraduationFactory()
     response = client.get(f"/cohorts/impact/verify/{graduation.verification_token}/")
@@ -89,6 +152,18 @@ def test_verification_link_is_public_and_shows_name_cohort_and_date(client):
     assert graduation.enrolment.cohort.name in page
     assert graduation.graduated_on.strftime("%-d %B %Y") in page
     assert client.get("/cohorts/impact/verify/guessed-token/").status_code == 404
+
+
+def test_staff_cannot_select_waitlist_or_withdraw_a_graduate(client):
+    enrolment = GraduationFactory().enrolment
+    client.force_login(StaffFactory())
+    page = client.get(f"/cohorts/applications/{enrolment.pk}/").content.decode()
+    assert "their place cannot be changed" in page
+    assert ">Withdraw</button>" not in page
+    response = client.post(f"/cohorts/applications/{enrolment.pk}/withdraw/", follow=True)
+    assert "has graduated: their place cannot be changed" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
 
 
 # --- trainer pathway ---
@@ -121,6 +196,19 @@ def test_graduate_pages_are_for_staff_and_only_for_graduates(client):
     assert client.get(f"/cohorts/impact/graduates/{EnrolmentFactory().officer.pk}/").status_code == 404
     client.force_login(graduate())
     assert client.get("/cohorts/impact/graduates/").status_code == 403
+
+
+def test_only_staff_record_trainer_steps(client):
+    officer = graduate()
+    day = timezone.localdate() - timedelta(days=3)
+    data = {"kind": "co_facilitator", "happened_on_0": day.day, "happened_on_1": day.month, "happened_on_2": day.year}
+    for user in (officer, MentorFactory()):
+        client.force_login(user)
+        assert (
+            client.post(f"/cohorts/impact/graduates/{officer.pk}/", {**data, "note": "Self-recorded"}).status_code
+            == 403
+        )
+    assert TrainerStep.objects.count() == 0
 
 
 # --- cascade sessions ---

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from cohorts import impact
 from cohorts.models import Cohort, Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,10 @@ def test_seed_demo_builds_the_pilot_and_is_idempotent():
     assert one.organisation != two.organisation
     for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "officer2@example.org"):
         assert User.objects.get(email=email).check_password("bootcamp-demo")
+    # The finished cohort's graduates were mentored too, so every impact measure has numbers.
+    mentor_hours = {row.cohort.slug: row.figures.mentor_hours for row in impact.cohort_impact()}
+    assert mentor_hours["spring-2026"] > 0
+    assert mentor_hours["pilot"] > 0
 
 
 def test_seed_demo_refuses_production(settings):
