@@ -66,6 +66,9 @@ def _check_slot(
         raise BookingError("Choose a time in the future")
     if starts_at < now + profile.min_notice:
         raise BookingError(f"Book {mentor.full_name} at least {profile.min_notice_hours} hours ahead")
+    if starts_at >= now + timedelta(days=selectors.HORIZON_DAYS + 1):
+        # Beyond the slots on offer; also keeps a tampered far-future time (9999-12-31) from overflowing below.
+        raise BookingError(f"Choose a time in the next {selectors.HORIZON_DAYS // 7} weeks")
     ends_at = starts_at + profile.session_length
     own = Booking.objects.active().filter(officer=officer).overlapping(starts_at, ends_at)
     if exclude is not None:

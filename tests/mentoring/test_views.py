@@ -66,7 +66,17 @@ def test_officer_books_a_slot_and_sees_the_confirmation(client, mentor):
 
 @pytest.mark.parametrize(
     "slot",
-    ["garbage", "999999:20260324T1100", "{mentor}:20260324T1020", "{mentor}:20260317T1000", "{mentor}:20260324T1500"],
+    [
+        "garbage",
+        "999999:20260324T1100",
+        "{mentor}:20260324T1020",
+        "{mentor}:20260317T1000",
+        "{mentor}:20260324T1500",
+        "{mentor}:99991231T2359",  # a time whose session would end past the year 9999
+        "{mentor}:20270324T1100",  # beyond the three weeks on offer
+        "-1:20260324T1100",
+        "99999999999999999999:20260324T1100",
+    ],
 )
 def test_tampered_slot_is_refused_with_an_error_summary(client, mentor, slot):
     client.force_login(OfficerFactory())
@@ -78,6 +88,18 @@ def test_tampered_slot_is_refused_with_an_error_summary(client, mentor, slot):
     assert "govuk-error-summary" in html
     assert "<title>Error: " in html
     assert Booking.objects.count() == 0
+
+
+@pytest.mark.parametrize("slot", ["{mentor}:99991231T2359", "{mentor}:00010101T0000", "{mentor}:2026-03-24T11:00"])
+def test_tampered_slot_on_the_move_page_is_refused_and_moves_nothing(client, mentor, slot):
+    booking = BookingFactory(mentor=mentor, starts_at=at(TUESDAY, 11), ends_at=at(TUESDAY, 11, 45))
+    for person in (booking.officer, mentor):
+        client.force_login(person)
+        response = client.post(f"/mentoring/sessions/{booking.pk}/move/", {"slot": slot.format(mentor=mentor.pk)})
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.content.decode()
+    booking.refresh_from_db()
+    assert (booking.starts_at, booking.sequence) == (at(TUESDAY, 11), 0)
 
 
 def test_taken_slot_answers_with_the_nearest_free_times(client, mentor):
@@ -322,6 +344,14 @@ def test_mentor_adds_and_removes_leave_and_it_changes_the_free_slots(client, men
             "/mentoring/availability/one-off/",
             {"one_off-on_date_0": "31", "one_off-on_date_1": "2", "one_off-on_date_2": "2026"},
             "The date must be a real date",
+        ),
+        (
+            "/mentoring/availability/leave/",
+            {
+                **date_fields("leave", "starts_on", THURSDAY),
+                **{"leave-ends_on_0": "1", "leave-ends_on_1": "1", "leave-ends_on_2": "99999999999"},
+            },
+            "The last day away must be a real date",
         ),
         (
             "/mentoring/availability/leave/",
