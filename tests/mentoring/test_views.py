@@ -181,6 +181,36 @@ def test_booking_invite_parses_back_with_uid_sequence_and_london_timezone(client
     assert [str(tz["tzid"]) for tz in second.walk("VTIMEZONE")] == ["Europe/London"]
 
 
+def test_invite_timezone_is_the_rrule_europe_london_outlook_reads(client, mentor):
+    """Outlook misreads RDATE lists and a leading 1970 "BST +0100" observance (events an hour off); it
+    reads one STANDARD and one DAYLIGHT with yearly rules, as Google writes them."""
+    booking = BookingFactory(mentor=mentor, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 10, 45))
+    client.force_login(booking.officer)
+    for url in (f"/mentoring/sessions/{booking.pk}/invite.ics", f"/mentoring/calendar/feed/{_feed_token(client)}.ics"):
+        (zone,) = Calendar.from_ical(client.get(url).content).walk("VTIMEZONE")
+        rules = {
+            sub.name: (sub["tzoffsetfrom"].td, sub["tzoffsetto"].td, sub["rrule"].to_ical().decode())
+            for sub in zone.subcomponents
+        }
+        assert str(zone["tzid"]) == "Europe/London"
+        assert rules == {
+            "DAYLIGHT": (timedelta(0), timedelta(hours=1), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"),
+            "STANDARD": (timedelta(hours=1), timedelta(0), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"),
+        }
+        assert not any("RDATE" in sub for sub in zone.subcomponents)
+        london = zone.to_tz()
+        clock = [
+            datetime.fromisoformat(moment).astimezone(london).strftime("%H:%M%z")
+            for moment in ("2026-03-29T00:59Z", "2026-03-29T01:00Z", "2026-10-25T00:59Z", "2026-10-25T01:00Z")
+        ]
+        assert clock == ["00:59+0000", "02:00+0100", "01:59+0100", "01:00+0000"]
+
+
+def _feed_token(client) -> str:
+    client.get("/mentoring/calendar/")
+    return CalendarFeed.objects.get().token
+
+
 def test_calendar_feed_by_token_and_reset(client):
     officer = OfficerFactory()
     cohort = CohortFactory(start_date=TUESDAY, status="running")
