@@ -302,14 +302,17 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
     _save(booking)
     # The old time's reminders go now; the next dispatch pass writes the new time's (their keys hold the sequence).
     message_cancel_for(dedup_prefix=reminder_key_prefix(booking))
-    other = booking.officer if by_mentor else booking.mentor
-    _notify(
-        booking=booking,
-        to=other,
-        event="moved",
-        headline="A mentoring session has moved",
-        intro=f"{by.full_name} moved the session to a new time.",
-    )
+    # Both calendars hold the event, so both get the invitation with the new time and SEQUENCE.
+    for person in (booking.officer, booking.mentor):
+        _notify(
+            booking=booking,
+            to=person,
+            event="moved",
+            headline="A mentoring session has moved",
+            intro="You moved the session to a new time."
+            if person.pk == by.pk
+            else f"{by.full_name} moved the session to a new time.",
+        )
     return booking
 
 
