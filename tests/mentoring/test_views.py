@@ -227,6 +227,8 @@ def test_calendar_feed_by_token_and_reset(client):
         "Mentoring",
     ]
     assert client.get("/mentoring/calendar/feed/not-a-token.ics").status_code == 404
+    for tampered in ("%00", "a%00b", "%C3%A9", "..%2F..%2Fetc"):  # a NUL reached PostgreSQL and gave a 500
+        assert client.get(f"/mentoring/calendar/feed/{tampered}.ics").status_code == 404, tampered
     client.force_login(officer)
     client.post("/mentoring/calendar/reset/")
     client.logout()
