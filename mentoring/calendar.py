@@ -1,7 +1,11 @@
 """iCalendar files: one invitation per booking (METHOD:REQUEST or METHOD:CANCEL) and a private feed.
 
 UIDs are stable (the booking's uuid), SEQUENCE comes from the booking and rises on every change, and
-times are written with TZID=Europe/London plus its VTIMEZONE, which Outlook, Teams and Google accept."""
+times are written with TZID=Europe/London plus its VTIMEZONE, which Outlook, Teams and Google accept.
+
+The VTIMEZONE is written by hand, as Google and Outlook write it: one STANDARD and one DAYLIGHT
+observance with yearly rules (the UK rule since 1996). icalendar's `add_missing_timezones()` writes
+RDATE lists from 1970 and a leading "BST +0100" observance instead, which Outlook misreads."""
 
 from datetime import datetime
 from email.utils import parseaddr
@@ -10,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from cohorts.models import TrainingSession
 from notifications.services import absolute_url
@@ -20,6 +24,30 @@ from .models import Booking
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//LOTI//Data Science Bootcamp//EN"
 UID_DOMAIN = "bootcamp.loti.london"
+
+
+LONDON_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/London
+BEGIN:DAYLIGHT
+TZNAME:BST
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+DTSTART:19700329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZNAME:GMT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+DTSTART:19701025T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def _add_london_timezone(calendar: Calendar) -> None:
+    calendar.add_component(Timezone.from_ical(LONDON_VTIMEZONE))
 
 
 def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
@@ -74,7 +102,7 @@ def booking_ics(booking: Booking) -> str:
     method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "REQUEST"
     calendar = _calendar(method)
     calendar.add_component(booking_event(booking))
-    calendar.add_missing_timezones()
+    _add_london_timezone(calendar)
     return calendar.to_ical().decode()
 
 
@@ -113,5 +141,5 @@ def feed_ics(*, user, bookings, sessions) -> str:
         event = training_event(session, stamp=stamp)
         event.add("organizer", vCalAddress(f"mailto:{organiser}"))
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    _add_london_timezone(calendar)
     return calendar.to_ical().decode()

@@ -179,7 +179,7 @@ class LondonDateField(DateInputField):
     def compress(self, data_list):
         try:
             return super().compress(data_list)
-        except forms.ValidationError as error:
+        except (forms.ValidationError, OverflowError) as error:  # OverflowError: a year like 99999999999
             raise forms.ValidationError(f"The {self.label.lower()} must be a real date") from error
 
 

@@ -66,6 +66,9 @@ def _check_slot(
         raise BookingError("Choose a time in the future")
     if starts_at < now + profile.min_notice:
         raise BookingError(f"Book {mentor.full_name} at least {profile.min_notice_hours} hours ahead")
+    if starts_at >= now + timedelta(days=selectors.HORIZON_DAYS + 1):
+        # Beyond the slots on offer; also keeps a tampered far-future time (9999-12-31) from overflowing below.
+        raise BookingError(f"Choose a time in the next {selectors.HORIZON_DAYS // 7} weeks")
     ends_at = starts_at + profile.session_length
     own = Booking.objects.active().filter(officer=officer).overlapping(starts_at, ends_at)
     if exclude is not None:
@@ -299,14 +302,17 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
     _save(booking)
     # The old time's reminders go now; the next dispatch pass writes the new time's (their keys hold the sequence).
     message_cancel_for(dedup_prefix=reminder_key_prefix(booking))
-    other = booking.officer if by_mentor else booking.mentor
-    _notify(
-        booking=booking,
-        to=other,
-        event="moved",
-        headline="A mentoring session has moved",
-        intro=f"{by.full_name} moved the session to a new time.",
-    )
+    # Both calendars hold the event, so both get the invitation with the new time and SEQUENCE.
+    for person in (booking.officer, booking.mentor):
+        _notify(
+            booking=booking,
+            to=person,
+            event="moved",
+            headline="A mentoring session has moved",
+            intro="You moved the session to a new time."
+            if person.pk == by.pk
+            else f"{by.full_name} moved the session to a new time.",
+        )
     return booking
 
 

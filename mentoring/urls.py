@@ -28,7 +28,7 @@ urlpatterns = [
     path("availability/leave/<int:pk>/delete/", views.leave_delete, name="leave_delete"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
-    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/feed/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("allocations/", views.allocations, name="allocations"),
     path("utilisation/", views.utilisation, name="utilisation"),
 ]

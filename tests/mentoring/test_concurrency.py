@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from mentoring.constraints import ACTIVE
 from mentoring.models import Booking
 from mentoring.services import BookingError, SlotTaken, booking_create
 from tests.factories import AvailabilityWindowFactory, BookingFactory, OfficerFactory
@@ -77,11 +78,12 @@ def test_concurrent_overlapping_slots_of_different_lengths_cannot_both_be_booked
     day = day_after_tomorrow()
     short, long = window(45, day), window(60, day)
     officer = OfficerFactory()
-    starts_at = datetime.combine(day, time(10), tzinfo=LONDON).astimezone(UTC)
+    # 11:00-11:45 (45-minute slots: 10:00, 11:00, 12:00) and 11:15-12:15 (60-minute slots: 10:00, 11:15)
+    eleven = datetime.combine(day, time(11), tzinfo=LONDON).astimezone(UTC)
     booked, refused = race(
         [
-            lambda: booking_create(officer=officer, mentor=short, starts_at=starts_at),
-            lambda: booking_create(officer=officer, mentor=long, starts_at=starts_at + timedelta(minutes=0)),
+            lambda: booking_create(officer=officer, mentor=short, starts_at=eleven),
+            lambda: booking_create(officer=officer, mentor=long, starts_at=eleven + timedelta(minutes=15)),
         ]
     )
     assert (len(booked), len(refused)) == (1, 1)
@@ -104,3 +106,26 @@ def test_exclusion_constraint_refuses_overlapping_rows_written_past_the_service(
         ends_at=first.ends_at + timedelta(hours=1),
     )
     assert Booking.objects.filter(mentor=first.mentor).count() == 2
+
+
+def test_exclusion_constraints_exist_for_mentor_and_officer(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'mentoring_booking'::regclass AND contype = 'x' ORDER BY conname"
+        )
+        constraints = cursor.fetchall()
+    assert [name for name, _ in constraints] == ["booking_mentor_no_overlap", "booking_officer_no_overlap"]
+    for name, definition in constraints:
+        person = name.split("_")[1]
+        assert definition.startswith(
+            f"EXCLUDE USING gist (tstzrange(starts_at, ends_at, '[)'::text) WITH &&, {person}_id WITH =) WHERE"
+        )
+        assert all(status in definition for status in ACTIVE)
+
+
+def test_officer_exclusion_constraint_refuses_overlapping_rows_written_past_the_service(postgres):
+    first = BookingFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BookingFactory(officer=first.officer, starts_at=first.starts_at + timedelta(minutes=30), ends_at=first.ends_at)
+    assert Booking.objects.filter(officer=first.officer).count() == 1

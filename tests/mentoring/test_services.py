@@ -200,6 +200,20 @@ def test_booking_reschedule_keeps_identity_and_raises_sequence(frozen, mentor):
     assert Booking.objects.count() == 1
 
 
+def test_booking_reschedule_sends_both_people_the_updated_invitation(frozen, mentor):
+    """Both calendars hold the event, so both need SEQUENCE 1 at the new time (the page promises it)."""
+    booking = booking_create(officer=OfficerFactory(), mentor=mentor, starts_at=at(TUESDAY, 10))
+    booking_reschedule(booking=booking, by=booking.officer, starts_at=at(TUESDAY, 12))
+    invites = {
+        message.to_email: Calendar.from_ical(message.attachments[0]["content"]).walk("VEVENT")[0]
+        for message in Message.objects.filter(kind="mentoring_moved")
+    }
+    assert {email: (int(e["sequence"]), e.decoded("dtstart")) for email, e in invites.items()} == {
+        booking.officer.email: (1, at(TUESDAY, 12)),
+        mentor.email: (1, at(TUESDAY, 12)),
+    }
+
+
 def test_booking_propose_respects_training_days_and_the_officer_answers(frozen, mentor):
     allocation = MentorAllocationFactory(mentor=mentor)
     cohort = CohortFactory(start_date=TUESDAY, status="running")

@@ -66,7 +66,17 @@ def test_officer_books_a_slot_and_sees_the_confirmation(client, mentor):
 
 @pytest.mark.parametrize(
     "slot",
-    ["garbage", "999999:20260324T1100", "{mentor}:20260324T1020", "{mentor}:20260317T1000", "{mentor}:20260324T1500"],
+    [
+        "garbage",
+        "999999:20260324T1100",
+        "{mentor}:20260324T1020",
+        "{mentor}:20260317T1000",
+        "{mentor}:20260324T1500",
+        "{mentor}:99991231T2359",  # a time whose session would end past the year 9999
+        "{mentor}:20270324T1100",  # beyond the three weeks on offer
+        "-1:20260324T1100",
+        "99999999999999999999:20260324T1100",
+    ],
 )
 def test_tampered_slot_is_refused_with_an_error_summary(client, mentor, slot):
     client.force_login(OfficerFactory())
@@ -78,6 +88,18 @@ def test_tampered_slot_is_refused_with_an_error_summary(client, mentor, slot):
     assert "govuk-error-summary" in html
     assert "<title>Error: " in html
     assert Booking.objects.count() == 0
+
+
+@pytest.mark.parametrize("slot", ["{mentor}:99991231T2359", "{mentor}:00010101T0000", "{mentor}:2026-03-24T11:00"])
+def test_tampered_slot_on_the_move_page_is_refused_and_moves_nothing(client, mentor, slot):
+    booking = BookingFactory(mentor=mentor, starts_at=at(TUESDAY, 11), ends_at=at(TUESDAY, 11, 45))
+    for person in (booking.officer, mentor):
+        client.force_login(person)
+        response = client.post(f"/mentoring/sessions/{booking.pk}/move/", {"slot": slot.format(mentor=mentor.pk)})
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.content.decode()
+    booking.refresh_from_db()
+    assert (booking.starts_at, booking.sequence) == (at(TUESDAY, 11), 0)
 
 
 def test_taken_slot_answers_with_the_nearest_free_times(client, mentor):
@@ -159,6 +181,36 @@ def test_booking_invite_parses_back_with_uid_sequence_and_london_timezone(client
     assert [str(tz["tzid"]) for tz in second.walk("VTIMEZONE")] == ["Europe/London"]
 
 
+def test_invite_timezone_is_the_rrule_europe_london_outlook_reads(client, mentor):
+    """Outlook misreads RDATE lists and a leading 1970 "BST +0100" observance (events an hour off); it
+    reads one STANDARD and one DAYLIGHT with yearly rules, as Google writes them."""
+    booking = BookingFactory(mentor=mentor, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 10, 45))
+    client.force_login(booking.officer)
+    for url in (f"/mentoring/sessions/{booking.pk}/invite.ics", f"/mentoring/calendar/feed/{_feed_token(client)}.ics"):
+        (zone,) = Calendar.from_ical(client.get(url).content).walk("VTIMEZONE")
+        rules = {
+            sub.name: (sub["tzoffsetfrom"].td, sub["tzoffsetto"].td, sub["rrule"].to_ical().decode())
+            for sub in zone.subcomponents
+        }
+        assert str(zone["tzid"]) == "Europe/London"
+        assert rules == {
+            "DAYLIGHT": (timedelta(0), timedelta(hours=1), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"),
+            "STANDARD": (timedelta(hours=1), timedelta(0), "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"),
+        }
+        assert not any("RDATE" in sub for sub in zone.subcomponents)
+        london = zone.to_tz()
+        clock = [
+            datetime.fromisoformat(moment).astimezone(london).strftime("%H:%M%z")
+            for moment in ("2026-03-29T00:59Z", "2026-03-29T01:00Z", "2026-10-25T00:59Z", "2026-10-25T01:00Z")
+        ]
+        assert clock == ["00:59+0000", "02:00+0100", "01:59+0100", "01:00+0000"]
+
+
+def _feed_token(client) -> str:
+    client.get("/mentoring/calendar/")
+    return CalendarFeed.objects.get().token
+
+
 def test_calendar_feed_by_token_and_reset(client):
     officer = OfficerFactory()
     cohort = CohortFactory(start_date=TUESDAY, status="running")
@@ -175,6 +227,8 @@ def test_calendar_feed_by_token_and_reset(client):
         "Mentoring",
     ]
     assert client.get("/mentoring/calendar/feed/not-a-token.ics").status_code == 404
+    for tampered in ("%00", "a%00b", "%C3%A9", "..%2F..%2Fetc"):  # a NUL reached PostgreSQL and gave a 500
+        assert client.get(f"/mentoring/calendar/feed/{tampered}.ics").status_code == 404, tampered
     client.force_login(officer)
     client.post("/mentoring/calendar/reset/")
     client.logout()
@@ -322,6 +376,14 @@ def test_mentor_adds_and_removes_leave_and_it_changes_the_free_slots(client, men
             "/mentoring/availability/one-off/",
             {"one_off-on_date_0": "31", "one_off-on_date_1": "2", "one_off-on_date_2": "2026"},
             "The date must be a real date",
+        ),
+        (
+            "/mentoring/availability/leave/",
+            {
+                **date_fields("leave", "starts_on", THURSDAY),
+                **{"leave-ends_on_0": "1", "leave-ends_on_1": "1", "leave-ends_on_2": "99999999999"},
+            },
+            "The last day away must be a real date",
         ),
         (
             "/mentoring/availability/leave/",
