@@ -396,12 +396,14 @@ def enrolment_waitlist(*, enrolment: Enrolment, actor: User) -> Enrolment:
 
 
 def _offer_next(*, cohort: Cohort) -> Enrolment | None:
-    """Offers a free place to the first waitlisted officer without an offer, by email."""
+    """Offers a free place to the first waitlisted officer without an offer, by email. Only officers
+    whose line manager approved are offered one: accepting an offer selects them, and selection needs
+    that approval."""
     now = timezone.now()
     waiting = (
         cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED)
         .filter(Q(offer_expires_at__isnull=True) | Q(offer_expires_at__lte=now))
-        .exclude(manager_decision=Enrolment.ManagerDecision.DECLINED)
+        .filter(manager_decision=Enrolment.ManagerDecision.APPROVED)
         .select_related("officer", "organisation")
         .order_by("waitlist_position", "created_at")
     )

@@ -248,6 +248,20 @@ def test_withdrawal_offers_the_place_to_the_next_waitlisted_who_accepts():
     assert (first.status, first.waitlist_position, first.offer_expires_at) == ("selected", None, None)
 
 
+def test_withdrawal_skips_a_waitlisted_officer_whose_manager_has_not_approved():
+    cohort = CohortFactory(capacity=1)
+    staff = StaffFactory()
+    leaving = services.enrolment_select(enrolment=approved(cohort), actor=staff)
+    pending = services.enrolment_waitlist(enrolment=EnrolmentFactory(cohort=cohort, status="applied"), actor=staff)
+    ready = services.enrolment_waitlist(enrolment=approved(cohort), actor=staff)
+
+    services.enrolment_withdraw(enrolment=leaving, actor=staff)
+    pending.refresh_from_db()
+    ready.refresh_from_db()
+    assert (pending.has_open_offer, ready.has_open_offer) == (False, True)
+    assert list(Message.objects.filter(kind="place_offer").values_list("to_email", flat=True)) == [ready.officer.email]
+
+
 def test_offer_accept_refuses_an_expired_offer():
     cohort = CohortFactory(capacity=1)
     staff = StaffFactory()
