@@ -368,12 +368,24 @@ def _places_check(*, cohort: Cohort, enrolment: Enrolment) -> None:
         raise CohortError(f"{enrolment.organisation} has used all of its {cap.places} places on {cohort.name}")
 
 
+def _refuse_finished(enrolment: Enrolment) -> None:
+    """A completed or withdrawn application is settled: selecting or waitlisting it again would rewrite
+    a graduate's record or bring back someone who left."""
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        raise CohortError(f"{enrolment.officer.full_name} has completed the cohort")
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise CohortError(f"{enrolment.officer.full_name}’s application has been withdrawn")
+
+
 @transaction.atomic
 def enrolment_select(*, enrolment: Enrolment, actor: User) -> Enrolment:
     cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
-    enrolment = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("organisation", "officer").get(pk=enrolment.pk)
+    )
     if enrolment.status == Enrolment.Status.SELECTED:
         raise CohortError(f"{enrolment.officer} is already selected")
+    _refuse_finished(enrolment)
     if enrolment.manager_decision != Enrolment.ManagerDecision.APPROVED:
         raise CohortError("Their line manager has not approved this application yet")
     _places_check(cohort=cohort, enrolment=enrolment)
@@ -387,8 +399,13 @@ def enrolment_select(*, enrolment: Enrolment, actor: User) -> Enrolment:
 def enrolment_waitlist(*, enrolment: Enrolment, actor: User) -> Enrolment:
     """Puts the application at the end of the cohort's waitlist."""
     Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("officer").get(pk=enrolment.pk)
     if enrolment.status == Enrolment.Status.WAITLISTED:
         raise CohortError(f"{enrolment.officer} is already on the waitlist")
+    if enrolment.status == Enrolment.Status.SELECTED:
+        # Waitlisting them would free their place without offering it to anyone: withdraw instead.
+        raise CohortError(f"{enrolment.officer.full_name} already has a place: withdraw them to free it")
+    _refuse_finished(enrolment)
     last = Enrolment.objects.filter(cohort_id=enrolment.cohort_id).aggregate(last=Max("waitlist_position"))["last"]
     enrolment.waitlist_position = (last or 0) + 1
     enrolment.save(update_fields=["waitlist_position"])
@@ -442,6 +459,8 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User, note: str = "") -> 
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         raise CohortError("This application has already been withdrawn")
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        raise CohortError(f"{enrolment.officer.full_name} has completed the cohort")
     was_selected = enrolment.status == Enrolment.Status.SELECTED or enrolment.has_open_offer
     enrolment.waitlist_position = None
     enrolment.offer_expires_at = None

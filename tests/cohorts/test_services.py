@@ -262,6 +262,25 @@ def test_withdrawal_skips_a_waitlisted_officer_whose_manager_has_not_approved():
     assert list(Message.objects.filter(kind="place_offer").values_list("to_email", flat=True)) == [ready.officer.email]
 
 
+@pytest.mark.parametrize(
+    ("status", "action", "message"),
+    [
+        ("selected", "enrolment_waitlist", "already has a place"),  # would free a place without offering it
+        ("completed", "enrolment_waitlist", "has completed"),
+        ("withdrawn", "enrolment_waitlist", "has been withdrawn"),
+        ("completed", "enrolment_select", "has completed"),
+        ("withdrawn", "enrolment_select", "has been withdrawn"),
+        ("completed", "enrolment_withdraw", "has completed"),
+    ],
+)
+def test_enrolment_decisions_refuse_an_application_in_the_wrong_status(status, action, message):
+    enrolment = EnrolmentFactory(status=status, manager_decision="approved")
+    with pytest.raises(services.CohortError, match=message):
+        getattr(services, action)(enrolment=enrolment, actor=StaffFactory())
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.events.count()) == (status, 0)
+
+
 def test_offer_accept_refuses_an_expired_offer():
     cohort = CohortFactory(capacity=1)
     staff = StaffFactory()
