@@ -593,7 +593,11 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
     streams = {stream.name.casefold(): stream for stream in cohort.streams.all()}
     existing = {enrolment.officer.email: enrolment for enrolment in cohort.enrolments.select_related("officer")}
     users = {user.email: user for user in User.objects.all().only("email", "is_officer")}
-    holding = selected_count(cohort)
+    # Places taken as enrolment_select counts them: selected officers and open offers to the waitlist.
+    holding = cohort.enrolments.filter(
+        Q(status=Enrolment.Status.SELECTED) | Q(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=timezone.now())
+    ).count()
+    on_roster = (Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED)
     seen: set[str] = set()
     rows: list[RosterRow] = []
     for number, raw in enumerate(reader, start=2):
@@ -625,11 +629,12 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
             if row.stream is None:
                 row.errors.append(f"unknown stream '{stream_name}'")
         enrolment = existing.get(email)
-        if enrolment is not None and enrolment.status == Enrolment.Status.SELECTED:
+        if enrolment is not None and enrolment.status in on_roster:
             row.outcome = "already on the roster"
         else:
             row.outcome = "selected" if email in users else "new officer"
-            if not row.errors:
+            # An officer holding an open offer already counts in `holding`.
+            if not row.errors and not (enrolment is not None and enrolment.has_open_offer):
                 holding += 1
                 if holding > cohort.capacity:
                     row.errors.append(f"the cohort is full ({cohort.capacity} places)")

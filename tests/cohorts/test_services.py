@@ -366,6 +366,30 @@ def test_roster_import_selects_everyone_and_reimport_changes_nothing():
     assert (EnrolmentEvent.objects.count(), User.objects.count()) == (events, users)
 
 
+def test_roster_reimport_after_graduation_leaves_graduates_completed():
+    cohort = CohortFactory(capacity=5)
+    services.roster_import(cohort=cohort, content=GOOD, actor=None)
+    graduate = cohort.enrolments.get(officer__email="amira@example.org")
+    services.enrolment_set_status(enrolment=graduate, status=Enrolment.Status.COMPLETED, actor=None)
+    events = EnrolmentEvent.objects.count()
+
+    again = services.roster_import(cohort=cohort, content=GOOD, actor=None)
+    graduate.refresh_from_db()
+    assert (again.changes, graduate.status, EnrolmentEvent.objects.count()) == (0, "completed", events)
+
+
+def test_roster_import_counts_a_place_held_by_an_open_offer_as_taken():
+    cohort = CohortFactory(capacity=2)
+    EnrolmentFactory(
+        cohort=cohort,
+        status="waitlisted",
+        manager_decision="approved",
+        offer_expires_at=timezone.now() + timedelta(days=3),
+    )
+    result = services.roster_import(cohort=cohort, content=GOOD, actor=None)
+    assert (result.saved, result.errors) == (False, ["row 3: the cohort is full (2 places)"])
+
+
 def test_roster_import_reports_every_bad_row_and_saves_nothing():
     cohort = CohortFactory(capacity=2)
     content = (
