@@ -346,9 +346,14 @@ class ScoreForm(forms.Form):
         widget=forms.RadioSelect,
         label="Your score",
         help_text="1 is weakest, 5 is strongest",
-        error_messages={"required": "Choose a score from 1 to 5"},
+        error_messages={"required": "Choose a score from 1 to 5", "invalid_choice": "Choose a score from 1 to 5"},
     )
-    comment = forms.CharField(max_length=300, required=False, label="Comment (optional)")
+    comment = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Comment (optional)",
+        error_messages={"max_length": "The comment must be 300 characters or fewer"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -244,6 +244,17 @@ def test_staff_score_an_application(client):
     assert "Mean score <strong>3.5</strong> from 2 staff" in html
 
 
+def test_score_out_of_range_shows_an_error_summary_and_saves_nothing(client):
+    enrolment = EnrolmentFactory(status="manager_approved")
+    client.force_login(StaffFactory())
+    response = client.post(f"/cohorts/applications/{enrolment.pk}/score/", {"score": "9"})
+    html = response.content.decode()
+    assert (response.status_code, enrolment.scores.count()) == (200, 0)
+    assert "<title>Error: Application from" in html
+    assert 'class="govuk-error-summary"' in html
+    assert ">Choose a score from 1 to 5</a></li>" in html  # listed in the summary
+
+
 def test_manager_link_confirm_page_then_post_approves(client):
     enrolment = EnrolmentFactory(status="applied")
     url = f"/cohorts/manager/{services.manager_link_token(enrolment)}/"
