@@ -255,6 +255,16 @@ def test_score_out_of_range_shows_an_error_summary_and_saves_nothing(client):
     assert ">Choose a score from 1 to 5</a></li>" in html  # listed in the summary
 
 
+def test_application_history_shows_status_names_not_codes(client):
+    enrolment = EnrolmentFactory(status="applied")
+    staff = StaffFactory(full_name="Sam Staff")
+    services.enrolment_set_status(enrolment=enrolment, status="manager_approved", actor=staff, note="By phone")
+    client.force_login(staff)
+    html = client.get(f"/cohorts/applications/{enrolment.pk}/").content.decode()
+    assert ": Manager approved by Sam Staff – By phone</li>" in html
+    assert "manager_approved" not in html
+
+
 def test_manager_link_confirm_page_then_post_approves(client):
     enrolment = EnrolmentFactory(status="applied")
     url = f"/cohorts/manager/{services.manager_link_token(enrolment)}/"
