@@ -156,6 +156,22 @@ def test_officer_home_shows_schedule_and_calendar_link(client):
     assert session.cohort.name in html
 
 
+def test_officer_home_schedule_shows_where_and_the_materials_links(client):
+    enrolment = EnrolmentFactory()
+    TrainingSessionFactory(
+        cohort=enrolment.cohort,
+        location="City Hall",
+        online_link="https://meet.example.org/week1",
+        materials="https://example.org/blocking.ipynb\nhttps://example.org/slides.pdf",
+    )
+    client.force_login(enrolment.officer)
+    html = client.get("/").content.decode()
+    assert "City Hall" in html
+    assert 'href="https://meet.example.org/week1"' in html
+    assert 'href="https://example.org/blocking.ipynb"' in html
+    assert 'href="https://example.org/slides.pdf"' in html
+
+
 # --- applications ---
 
 
