@@ -221,6 +221,7 @@ class SessionForm(forms.Form):
             "materials": session.materials,
         }
         super().__init__(*args, initial=initial, **kwargs)
+        self.original_day = starts.date()
         self.helper = gds_helper(
             Field("day"),
             Field.text("starts", field_width=5),
@@ -231,6 +232,13 @@ class SessionForm(forms.Form):
             Field.textarea("materials"),
             submit="Save session",
         )
+
+    def clean_day(self):
+        # A held session keeps its day when staff correct its details; no session moves into the past.
+        day = self.cleaned_data["day"]
+        if day != self.original_day and day < timezone.localdate():
+            raise forms.ValidationError("Enter a date that is today or in the future")
+        return day
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -124,6 +124,37 @@ def test_session_edit_and_cancel(client):
     assert (session.is_cancelled, session.sequence) == (True, 1)
 
 
+def test_session_edit_refuses_moving_a_session_into_the_past_but_a_held_one_keeps_its_day(client):
+    past = timezone.localdate() - timedelta(days=30)
+    held = TrainingSessionFactory(
+        starts_at=timezone.now() - timedelta(days=30), ends_at=timezone.now() - timedelta(days=30) + timedelta(hours=6)
+    )
+    upcoming = TrainingSessionFactory(cohort=held.cohort, topic="Before")
+    client.force_login(StaffFactory())
+
+    def post(session, day, topic):
+        return client.post(
+            f"/cohorts/{session.cohort.slug}/sessions/{session.pk}/",
+            {
+                "day_0": day.day,
+                "day_1": day.month,
+                "day_2": day.year,
+                "starts": "10:00",
+                "ends": "16:00",
+                "topic": topic,
+            },
+        )
+
+    response = post(upcoming, past, "Moved")
+    assert "Enter a date that is today or in the future" in response.content.decode()
+    upcoming.refresh_from_db()
+    assert (upcoming.topic, upcoming.sequence) == ("Before", 0)
+    held_day = timezone.localtime(held.starts_at).date()
+    assert post(held, held_day, "Blocking").status_code == 302
+    held.refresh_from_db()
+    assert held.topic == "Blocking"
+
+
 def test_staff_edit_a_curriculum(client):
     template = CurriculumTemplate.objects.get()
     client.force_login(StaffFactory())
