@@ -439,3 +439,13 @@ def test_export_roster_command_writes_gss_code_and_attendance_rate(capsys):
     assert lines[0] == "email,full_name,organisation,gss_code,job_title,stream,status,attendance_rate"
     assert lines[1].split(",")[2:4] == ["Camden", "E09000007"]
     assert lines[1].endswith(",selected,100%")
+
+
+def test_attendance_csv_dates_sessions_by_their_london_day():
+    from cohorts import exports
+
+    # 00:30 on 1 July in London is 23:30 on 30 June in UTC
+    starts = datetime(2025, 7, 1, 0, 30, tzinfo=LONDON)
+    session = TrainingSessionFactory(week_number=1, starts_at=starts, ends_at=starts + timedelta(hours=2))
+    header = exports.attendance_csv(session.cohort).splitlines()[0]
+    assert header == "email,full_name,organisation,week 1 (2025-07-01),attendance_rate,at_risk"
