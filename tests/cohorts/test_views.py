@@ -102,12 +102,41 @@ def test_mentor_cannot_change_cohort_settings(client):
         "/cohorts/{slug}/sessions/{session}/",
         "/cohorts/{slug}/sessions/{session}/register/",
         "/cohorts/curricula/",
+        "/cohorts/",
+        "/cohorts/curricula/{curriculum}/",
+        "/cohorts/organisations/",
+        "/cohorts/organisations/camden/",
     ],
 )
 def test_officer_gets_403_on_staff_pages(client, path):
     session = TrainingSessionFactory()
+    borough("Camden")
     client.force_login(OfficerFactory())
-    assert client.get(path.format(slug=session.cohort.slug, session=session.pk)).status_code == 403
+    url = path.format(slug=session.cohort.slug, session=session.pk, curriculum=CurriculumTemplate.objects.get().pk)
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/cohorts/{slug}/sessions/{session}/cancel/"),
+        ("post", "/cohorts/{slug}/sessions/{session}/"),
+        ("post", "/cohorts/{slug}/roster/import/"),
+        ("post", "/cohorts/curricula/{curriculum}/"),
+        ("get", "/cohorts/{slug}/"),
+        ("get", "/cohorts/{slug}/applications/"),
+        ("get", "/cohorts/open/"),
+        ("get", "/cohorts/schedule.ics"),
+        ("get", "/cohorts/attendance/"),
+    ],
+)
+def test_mentor_gets_403_on_staff_and_officer_pages_and_changes_nothing(client, method, path):
+    session = TrainingSessionFactory(topic="Blocking")
+    client.force_login(MentorFactory())
+    url = path.format(slug=session.cohort.slug, session=session.pk, curriculum=CurriculumTemplate.objects.get().pk)
+    assert getattr(client, method)(url, {"topic": "Changed"}).status_code == 403
+    session.refresh_from_db()
+    assert (session.topic, session.is_cancelled) == ("Blocking", False)
 
 
 def test_session_edit_and_cancel(client):
