@@ -3,6 +3,8 @@
 import csv
 import io
 
+from django.utils import timezone
+
 from . import impact, selectors
 from .models import Attendance, Cohort
 
@@ -54,7 +56,7 @@ def attendance_csv(cohort: Cohort) -> str:
     writer = csv.writer(out)
     writer.writerow(
         ["email", "full_name", "organisation"]
-        + [f"week {s.week_number} ({s.starts_at.date():%Y-%m-%d})" for s in sessions]
+        + [f"week {s.week_number} ({timezone.localtime(s.starts_at).date():%Y-%m-%d})" for s in sessions]
         + ["attendance_rate", "at_risk"]
     )
     for row in selectors.attendance_by_officer(cohort):

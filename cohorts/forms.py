@@ -221,6 +221,7 @@ class SessionForm(forms.Form):
             "materials": session.materials,
         }
         super().__init__(*args, initial=initial, **kwargs)
+        self.original_day = starts.date()
         self.helper = gds_helper(
             Field("day"),
             Field.text("starts", field_width=5),
@@ -231,6 +232,13 @@ class SessionForm(forms.Form):
             Field.textarea("materials"),
             submit="Save session",
         )
+
+    def clean_day(self):
+        # A held session keeps its day when staff correct its details; no session moves into the past.
+        day = self.cleaned_data["day"]
+        if day != self.original_day and day < timezone.localdate():
+            raise forms.ValidationError("Enter a date that is today or in the future")
+        return day
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -346,9 +354,14 @@ class ScoreForm(forms.Form):
         widget=forms.RadioSelect,
         label="Your score",
         help_text="1 is weakest, 5 is strongest",
-        error_messages={"required": "Choose a score from 1 to 5"},
+        error_messages={"required": "Choose a score from 1 to 5", "invalid_choice": "Choose a score from 1 to 5"},
     )
-    comment = forms.CharField(max_length=300, required=False, label="Comment (optional)")
+    comment = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Comment (optional)",
+        error_messages={"max_length": "The comment must be 300 characters or fewer"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -240,6 +240,13 @@ class EnrolmentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.enrolment}: {self.from_status or 'new'} to {self.to_status}"
 
+    @property
+    def to_status_label(self) -> str:
+        """The status as people read it ("Manager approved"), not its stored code."""
+        if self.to_status in Enrolment.Status.values:
+            return Enrolment.Status(self.to_status).label
+        return self.to_status
+
 
 class ApplicationScore(models.Model):
     """One member of staff's score for one application; the page shows the mean of all of them."""

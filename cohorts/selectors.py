@@ -140,7 +140,7 @@ class OfficerAttendance:
     enrolment: Enrolment
     attended: int
     expected: int
-    recent_absences: int
+    recent_absences: int  # in the last four held sessions, 0 once they attended after the latest
 
     @property
     def rate(self) -> float | None:
@@ -149,6 +149,18 @@ class OfficerAttendance:
     @property
     def at_risk(self) -> bool:
         return self.recent_absences >= AT_RISK_ABSENCES
+
+
+def _absences_at_risk(recent: list[str | None]) -> int:
+    """Unexcused absences among the last held sessions (`recent`, oldest first), counted only while the
+    officer has not attended since the latest of them: attending again clears the flag at once."""
+    absences = [index for index, mark in enumerate(recent) if mark == Attendance.Mark.ABSENT]
+    if not absences:
+        return 0
+    since = recent[absences[-1] + 1 :]
+    if any(mark in (Attendance.Mark.PRESENT, Attendance.Mark.LATE) for mark in since):
+        return 0
+    return len(absences)
 
 
 def attendance_by_officer(cohort: Cohort) -> list[OfficerAttendance]:
@@ -184,7 +196,7 @@ def attendance_by_officer_in(cohorts: list[Cohort], *, held_before: datetime) ->
                 enrolment=enrolment,
                 attended=sum(1 for mark in recorded if mark in (Attendance.Mark.PRESENT, Attendance.Mark.LATE)),
                 expected=sum(1 for mark in recorded if mark != Attendance.Mark.EXCUSED),
-                recent_absences=sum(1 for mark in recent if mark == Attendance.Mark.ABSENT),
+                recent_absences=_absences_at_risk(recent),
             )
         )
     return result
@@ -199,9 +211,8 @@ def officer_attendance(enrolment: Enrolment) -> tuple[list[tuple[TrainingSession
     sessions = [s for s in held_sessions(enrolment.cohort) if _covers(enrolment, s)]
     marks = {row.session_id: row for row in enrolment.attendances.all()}
     rows = [(session, marks.get(session.pk)) for session in sessions]
-    recent = rows[-AT_RISK_WINDOW:]
-    absences = sum(1 for _, mark in recent if mark is not None and mark.mark == Attendance.Mark.ABSENT)
-    return rows, absences >= AT_RISK_ABSENCES
+    recent = [mark.mark if mark is not None else None for _, mark in rows[-AT_RISK_WINDOW:]]
+    return rows, _absences_at_risk(recent) >= AT_RISK_ABSENCES
 
 
 @dataclass

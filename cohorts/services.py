@@ -85,13 +85,16 @@ def schedule_generate(*, cohort: Cohort, curriculum: CurriculumTemplate | None =
     return TrainingSession.objects.bulk_create(sessions)
 
 
+GRADUATED = "{officer} has graduated: their place cannot be changed"
+
+
 @transaction.atomic
 def enrolment_set_status(*, enrolment: Enrolment, status: str, actor: User | None, note: str = "") -> Enrolment:
     """Every change of an enrolment's status is recorded with who made it and when. A graduate's place
     is final: their certificate says they completed the cohort."""
     previous = enrolment.status
     if previous == Enrolment.Status.COMPLETED and status != previous:
-        raise CohortError(f"{enrolment.officer} has graduated: their place cannot be changed")
+        raise CohortError(GRADUATED.format(officer=enrolment.officer))
     enrolment.status = status
     enrolment.save(update_fields=["status"])
     EnrolmentEvent.objects.create(enrolment=enrolment, from_status=previous, to_status=status, actor=actor, note=note)
@@ -371,12 +374,24 @@ def _places_check(*, cohort: Cohort, enrolment: Enrolment) -> None:
         raise CohortError(f"{enrolment.organisation} has used all of its {cap.places} places on {cohort.name}")
 
 
+def _refuse_finished(enrolment: Enrolment) -> None:
+    """A completed or withdrawn application is settled: selecting or waitlisting it again would rewrite
+    a graduate's record or bring back someone who left."""
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        raise CohortError(GRADUATED.format(officer=enrolment.officer.full_name))
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise CohortError(f"{enrolment.officer.full_name}’s application has been withdrawn")
+
+
 @transaction.atomic
 def enrolment_select(*, enrolment: Enrolment, actor: User) -> Enrolment:
     cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
-    enrolment = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("organisation", "officer").get(pk=enrolment.pk)
+    )
     if enrolment.status == Enrolment.Status.SELECTED:
         raise CohortError(f"{enrolment.officer} is already selected")
+    _refuse_finished(enrolment)
     if enrolment.manager_decision != Enrolment.ManagerDecision.APPROVED:
         raise CohortError("Their line manager has not approved this application yet")
     _places_check(cohort=cohort, enrolment=enrolment)
@@ -390,8 +405,13 @@ def enrolment_select(*, enrolment: Enrolment, actor: User) -> Enrolment:
 def enrolment_waitlist(*, enrolment: Enrolment, actor: User) -> Enrolment:
     """Puts the application at the end of the cohort's waitlist."""
     Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("officer").get(pk=enrolment.pk)
     if enrolment.status == Enrolment.Status.WAITLISTED:
         raise CohortError(f"{enrolment.officer} is already on the waitlist")
+    if enrolment.status == Enrolment.Status.SELECTED:
+        # Waitlisting them would free their place without offering it to anyone: withdraw instead.
+        raise CohortError(f"{enrolment.officer.full_name} already has a place: withdraw them to free it")
+    _refuse_finished(enrolment)
     last = Enrolment.objects.filter(cohort_id=enrolment.cohort_id).aggregate(last=Max("waitlist_position"))["last"]
     enrolment.waitlist_position = (last or 0) + 1
     enrolment.save(update_fields=["waitlist_position"])
@@ -399,12 +419,14 @@ def enrolment_waitlist(*, enrolment: Enrolment, actor: User) -> Enrolment:
 
 
 def _offer_next(*, cohort: Cohort) -> Enrolment | None:
-    """Offers a free place to the first waitlisted officer without an offer, by email."""
+    """Offers a free place to the first waitlisted officer without an offer, by email. Only officers
+    whose line manager approved are offered one: accepting an offer selects them, and selection needs
+    that approval."""
     now = timezone.now()
     waiting = (
         cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED)
         .filter(Q(offer_expires_at__isnull=True) | Q(offer_expires_at__lte=now))
-        .exclude(manager_decision=Enrolment.ManagerDecision.DECLINED)
+        .filter(manager_decision=Enrolment.ManagerDecision.APPROVED)
         .select_related("officer", "organisation")
         .order_by("waitlist_position", "created_at")
     )
@@ -443,6 +465,8 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User, note: str = "") -> 
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         raise CohortError("This application has already been withdrawn")
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        raise CohortError(GRADUATED.format(officer=enrolment.officer.full_name))
     was_selected = enrolment.status == Enrolment.Status.SELECTED or enrolment.has_open_offer
     enrolment.waitlist_position = None
     enrolment.offer_expires_at = None
@@ -575,7 +599,11 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
     streams = {stream.name.casefold(): stream for stream in cohort.streams.all()}
     existing = {enrolment.officer.email: enrolment for enrolment in cohort.enrolments.select_related("officer")}
     users = {user.email: user for user in User.objects.all().only("email", "is_officer")}
-    holding = selected_count(cohort)
+    # Places taken as enrolment_select counts them: selected officers and open offers to the waitlist.
+    holding = cohort.enrolments.filter(
+        Q(status=Enrolment.Status.SELECTED) | Q(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=timezone.now())
+    ).count()
+    on_roster = (Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED)
     seen: set[str] = set()
     rows: list[RosterRow] = []
     for number, raw in enumerate(reader, start=2):
@@ -607,11 +635,12 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
             if row.stream is None:
                 row.errors.append(f"unknown stream '{stream_name}'")
         enrolment = existing.get(email)
-        if enrolment is not None and enrolment.status == Enrolment.Status.SELECTED:
+        if enrolment is not None and enrolment.status in on_roster:
             row.outcome = "already on the roster"
         else:
             row.outcome = "selected" if email in users else "new officer"
-            if not row.errors:
+            # An officer holding an open offer already counts in `holding`.
+            if not row.errors and not (enrolment is not None and enrolment.has_open_offer):
                 holding += 1
                 if holding > cohort.capacity:
                     row.errors.append(f"the cohort is full ({cohort.capacity} places)")

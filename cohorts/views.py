@@ -251,15 +251,23 @@ def application_detail(request, pk: int):
     enrolment = selectors.enrolment_visible_to(request.user, pk)
     if enrolment is None:
         raise Http404
+    return _application_page(request, enrolment)
+
+
+def _application_page(request, enrolment: Enrolment, score_form: forms.ScoreForm | None = None):
+    """The application page; `score_form` is a score that did not validate, shown with its errors."""
     is_staff = has_role(request.user, Role.STAFF)
     context = {"enrolment": enrolment, "is_staff": is_staff, "is_own": enrolment.officer_id == request.user.pk}
     if is_staff:
         scores = list(enrolment.scores.select_related("scorer").order_by("scored_at"))
         mine = next((s for s in scores if s.scorer_id == request.user.pk), None)
+        if score_form is None:
+            score_form = forms.ScoreForm(initial={"score": mine.score, "comment": mine.comment} if mine else None)
         context.update(
             scores=scores,
             mean_score=sum(s.score for s in scores) / len(scores) if scores else None,
-            score_form=forms.ScoreForm(initial={"score": mine.score, "comment": mine.comment} if mine else None),
+            score_form=score_form,
+            form=score_form,  # base.html puts "Error: " in the title when it has errors
             events=enrolment.events.select_related("actor"),
         )
     return render(request, "cohorts/application_detail.html", context)
@@ -282,8 +290,7 @@ def application_action(request, pk: int, action: str):
         if action == "score":
             form = forms.ScoreForm(request.POST)
             if not form.is_valid():
-                messages.error(request, "Choose a score from 1 to 5")
-                return back
+                return _application_page(request, enrolment, score_form=form)
             services.application_score(
                 enrolment=enrolment,
                 scorer=request.user,

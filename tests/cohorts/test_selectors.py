@@ -44,13 +44,30 @@ def test_at_risk_needs_two_unexcused_absences_in_the_last_four_and_clears_on_att
     assert selectors.officers_at_risk(cohort) == []
     mark(sessions[5], enrolment, "absent")
     assert [row.enrolment for row in selectors.officers_at_risk(cohort)] == [enrolment]
-    # a new session they attend pushes an absence out of the window
+    # attending the next session clears the flag, although week 4's absence is still in the window
     later = TrainingSessionFactory(
         cohort=cohort, week_number=7, starts_at=timezone.now() - timedelta(hours=8), ends_at=timezone.now()
     )
     mark(later, enrolment, "present")
-    mark(sessions[3], enrolment, "late")
     assert selectors.officers_at_risk(cohort) == []
+
+
+@pytest.mark.parametrize(
+    ("marks", "at_risk"),
+    [
+        (["absent", "absent"], True),
+        (["absent", "absent", "present"], False),  # attending again clears the flag at once
+        (["absent", "absent", "late"], False),
+        (["absent", "present", "absent"], True),  # absent again since they last attended
+        (["absent", "absent", "excused"], True),  # an excused absence is not attending
+    ],
+)
+def test_at_risk_clears_as_soon_as_the_officer_attends_again(marks, at_risk):
+    cohort = CohortFactory()
+    enrolment = EnrolmentFactory(cohort=cohort)
+    for session, value in zip(held(cohort, len(marks)), marks, strict=True):
+        mark(session, enrolment, value)
+    assert (bool(selectors.officers_at_risk(cohort)), selectors.officer_attendance(enrolment)[1]) == (at_risk, at_risk)
 
 
 def test_attendance_rates_count_late_as_attended_and_ignore_excused():

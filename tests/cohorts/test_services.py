@@ -248,6 +248,39 @@ def test_withdrawal_offers_the_place_to_the_next_waitlisted_who_accepts():
     assert (first.status, first.waitlist_position, first.offer_expires_at) == ("selected", None, None)
 
 
+def test_withdrawal_skips_a_waitlisted_officer_whose_manager_has_not_approved():
+    cohort = CohortFactory(capacity=1)
+    staff = StaffFactory()
+    leaving = services.enrolment_select(enrolment=approved(cohort), actor=staff)
+    pending = services.enrolment_waitlist(enrolment=EnrolmentFactory(cohort=cohort, status="applied"), actor=staff)
+    ready = services.enrolment_waitlist(enrolment=approved(cohort), actor=staff)
+
+    services.enrolment_withdraw(enrolment=leaving, actor=staff)
+    pending.refresh_from_db()
+    ready.refresh_from_db()
+    assert (pending.has_open_offer, ready.has_open_offer) == (False, True)
+    assert list(Message.objects.filter(kind="place_offer").values_list("to_email", flat=True)) == [ready.officer.email]
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "message"),
+    [
+        ("selected", "enrolment_waitlist", "already has a place"),  # would free a place without offering it
+        ("completed", "enrolment_waitlist", "has graduated"),
+        ("withdrawn", "enrolment_waitlist", "has been withdrawn"),
+        ("completed", "enrolment_select", "has graduated"),
+        ("withdrawn", "enrolment_select", "has been withdrawn"),
+        ("completed", "enrolment_withdraw", "has graduated"),
+    ],
+)
+def test_enrolment_decisions_refuse_an_application_in_the_wrong_status(status, action, message):
+    enrolment = EnrolmentFactory(status=status, manager_decision="approved")
+    with pytest.raises(services.CohortError, match=message):
+        getattr(services, action)(enrolment=enrolment, actor=StaffFactory())
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.events.count()) == (status, 0)
+
+
 def test_offer_accept_refuses_an_expired_offer():
     cohort = CohortFactory(capacity=1)
     staff = StaffFactory()
@@ -333,6 +366,30 @@ def test_roster_import_selects_everyone_and_reimport_changes_nothing():
     assert (EnrolmentEvent.objects.count(), User.objects.count()) == (events, users)
 
 
+def test_roster_reimport_after_graduation_leaves_graduates_completed():
+    cohort = CohortFactory(capacity=5)
+    services.roster_import(cohort=cohort, content=GOOD, actor=None)
+    graduate = cohort.enrolments.get(officer__email="amira@example.org")
+    services.enrolment_set_status(enrolment=graduate, status=Enrolment.Status.COMPLETED, actor=None)
+    events = EnrolmentEvent.objects.count()
+
+    again = services.roster_import(cohort=cohort, content=GOOD, actor=None)
+    graduate.refresh_from_db()
+    assert (again.changes, graduate.status, EnrolmentEvent.objects.count()) == (0, "completed", events)
+
+
+def test_roster_import_counts_a_place_held_by_an_open_offer_as_taken():
+    cohort = CohortFactory(capacity=2)
+    EnrolmentFactory(
+        cohort=cohort,
+        status="waitlisted",
+        manager_decision="approved",
+        offer_expires_at=timezone.now() + timedelta(days=3),
+    )
+    result = services.roster_import(cohort=cohort, content=GOOD, actor=None)
+    assert (result.saved, result.errors) == (False, ["row 3: the cohort is full (2 places)"])
+
+
 def test_roster_import_reports_every_bad_row_and_saves_nothing():
     cohort = CohortFactory(capacity=2)
     content = (
@@ -382,3 +439,13 @@ def test_export_roster_command_writes_gss_code_and_attendance_rate(capsys):
     assert lines[0] == "email,full_name,organisation,gss_code,job_title,stream,status,attendance_rate"
     assert lines[1].split(",")[2:4] == ["Camden", "E09000007"]
     assert lines[1].endswith(",selected,100%")
+
+
+def test_attendance_csv_dates_sessions_by_their_london_day():
+    from cohorts import exports
+
+    # 00:30 on 1 July in London is 23:30 on 30 June in UTC
+    starts = datetime(2025, 7, 1, 0, 30, tzinfo=LONDON)
+    session = TrainingSessionFactory(week_number=1, starts_at=starts, ends_at=starts + timedelta(hours=2))
+    header = exports.attendance_csv(session.cohort).splitlines()[0]
+    assert header == "email,full_name,organisation,week 1 (2025-07-01),attendance_rate,at_risk"

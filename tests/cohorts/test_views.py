@@ -102,12 +102,41 @@ def test_mentor_cannot_change_cohort_settings(client):
         "/cohorts/{slug}/sessions/{session}/",
         "/cohorts/{slug}/sessions/{session}/register/",
         "/cohorts/curricula/",
+        "/cohorts/",
+        "/cohorts/curricula/{curriculum}/",
+        "/cohorts/organisations/",
+        "/cohorts/organisations/camden/",
     ],
 )
 def test_officer_gets_403_on_staff_pages(client, path):
     session = TrainingSessionFactory()
+    borough("Camden")
     client.force_login(OfficerFactory())
-    assert client.get(path.format(slug=session.cohort.slug, session=session.pk)).status_code == 403
+    url = path.format(slug=session.cohort.slug, session=session.pk, curriculum=CurriculumTemplate.objects.get().pk)
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/cohorts/{slug}/sessions/{session}/cancel/"),
+        ("post", "/cohorts/{slug}/sessions/{session}/"),
+        ("post", "/cohorts/{slug}/roster/import/"),
+        ("post", "/cohorts/curricula/{curriculum}/"),
+        ("get", "/cohorts/{slug}/"),
+        ("get", "/cohorts/{slug}/applications/"),
+        ("get", "/cohorts/open/"),
+        ("get", "/cohorts/schedule.ics"),
+        ("get", "/cohorts/attendance/"),
+    ],
+)
+def test_mentor_gets_403_on_staff_and_officer_pages_and_changes_nothing(client, method, path):
+    session = TrainingSessionFactory(topic="Blocking")
+    client.force_login(MentorFactory())
+    url = path.format(slug=session.cohort.slug, session=session.pk, curriculum=CurriculumTemplate.objects.get().pk)
+    assert getattr(client, method)(url, {"topic": "Changed"}).status_code == 403
+    session.refresh_from_db()
+    assert (session.topic, session.is_cancelled) == ("Blocking", False)
 
 
 def test_session_edit_and_cancel(client):
@@ -122,6 +151,37 @@ def test_session_edit_and_cancel(client):
     client.post(f"/cohorts/{session.cohort.slug}/sessions/{session.pk}/cancel/")
     session.refresh_from_db()
     assert (session.is_cancelled, session.sequence) == (True, 1)
+
+
+def test_session_edit_refuses_moving_a_session_into_the_past_but_a_held_one_keeps_its_day(client):
+    past = timezone.localdate() - timedelta(days=30)
+    held = TrainingSessionFactory(
+        starts_at=timezone.now() - timedelta(days=30), ends_at=timezone.now() - timedelta(days=30) + timedelta(hours=6)
+    )
+    upcoming = TrainingSessionFactory(cohort=held.cohort, topic="Before")
+    client.force_login(StaffFactory())
+
+    def post(session, day, topic):
+        return client.post(
+            f"/cohorts/{session.cohort.slug}/sessions/{session.pk}/",
+            {
+                "day_0": day.day,
+                "day_1": day.month,
+                "day_2": day.year,
+                "starts": "10:00",
+                "ends": "16:00",
+                "topic": topic,
+            },
+        )
+
+    response = post(upcoming, past, "Moved")
+    assert "Enter a date that is today or in the future" in response.content.decode()
+    upcoming.refresh_from_db()
+    assert (upcoming.topic, upcoming.sequence) == ("Before", 0)
+    held_day = timezone.localtime(held.starts_at).date()
+    assert post(held, held_day, "Blocking").status_code == 302
+    held.refresh_from_db()
+    assert held.topic == "Blocking"
 
 
 def test_staff_edit_a_curriculum(client):
@@ -154,6 +214,22 @@ def test_officer_home_shows_schedule_and_calendar_link(client):
     assert "Blocking" in html
     assert "/cohorts/schedule.ics" in html
     assert session.cohort.name in html
+
+
+def test_officer_home_schedule_shows_where_and_the_materials_links(client):
+    enrolment = EnrolmentFactory()
+    TrainingSessionFactory(
+        cohort=enrolment.cohort,
+        location="City Hall",
+        online_link="https://meet.example.org/week1",
+        materials="https://example.org/blocking.ipynb\nhttps://example.org/slides.pdf",
+    )
+    client.force_login(enrolment.officer)
+    html = client.get("/").content.decode()
+    assert "City Hall" in html
+    assert 'href="https://meet.example.org/week1"' in html
+    assert 'href="https://example.org/blocking.ipynb"' in html
+    assert 'href="https://example.org/slides.pdf"' in html
 
 
 # --- applications ---
@@ -242,6 +318,27 @@ def test_staff_score_an_application(client):
     client.post(f"/cohorts/applications/{enrolment.pk}/score/", {"score": "2"})
     html = client.get(f"/cohorts/applications/{enrolment.pk}/").content.decode()
     assert "Mean score <strong>3.5</strong> from 2 staff" in html
+
+
+def test_score_out_of_range_shows_an_error_summary_and_saves_nothing(client):
+    enrolment = EnrolmentFactory(status="manager_approved")
+    client.force_login(StaffFactory())
+    response = client.post(f"/cohorts/applications/{enrolment.pk}/score/", {"score": "9"})
+    html = response.content.decode()
+    assert (response.status_code, enrolment.scores.count()) == (200, 0)
+    assert "<title>Error: Application from" in html
+    assert 'class="govuk-error-summary"' in html
+    assert ">Choose a score from 1 to 5</a></li>" in html  # listed in the summary
+
+
+def test_application_history_shows_status_names_not_codes(client):
+    enrolment = EnrolmentFactory(status="applied")
+    staff = StaffFactory(full_name="Sam Staff")
+    services.enrolment_set_status(enrolment=enrolment, status="manager_approved", actor=staff, note="By phone")
+    client.force_login(staff)
+    html = client.get(f"/cohorts/applications/{enrolment.pk}/").content.decode()
+    assert ": Manager approved by Sam Staff – By phone</li>" in html
+    assert "manager_approved" not in html
 
 
 def test_manager_link_confirm_page_then_post_approves(client):
