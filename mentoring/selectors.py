@@ -229,7 +229,8 @@ def past_bookings(user: User, *, now: datetime | None = None) -> QuerySet[Bookin
 
 
 def mentees_of(mentor: User, *, now: datetime | None = None, quiet_days: int = 14) -> list[MentorAllocation]:
-    """The mentor's allocated officers, each with `last_session` and `next_session` and `is_quiet`."""
+    """The mentor's allocated officers, each with `last_session` and `is_quiet`. Only sessions that took
+    place count: a no-show is not contact, so an officer who missed their session still shows as quiet."""
     now = now or timezone.now()
     allocations = list(
         MentorAllocation.objects.filter(mentor=mentor)
@@ -239,7 +240,7 @@ def mentees_of(mentor: User, *, now: datetime | None = None, quiet_days: int = 1
                 "officer__officer_bookings__starts_at",
                 filter=Q(
                     officer__officer_bookings__starts_at__lte=now,
-                    officer__officer_bookings__status__in=[Booking.Status.CONFIRMED, Booking.Status.NO_SHOW],
+                    officer__officer_bookings__status=Booking.Status.CONFIRMED,
                 ),
             )
         )

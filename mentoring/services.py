@@ -215,13 +215,22 @@ def booking_accept(*, booking: Booking, officer: User) -> Booking:
         raise BookingError("This session is not waiting for your answer")
     booking.status = Booking.Status.CONFIRMED
     booking.move_reason = ""
-    booking.save(update_fields=["status", "move_reason", "updated_at"])
+    # The invitation changes from TENTATIVE to CONFIRMED: calendars take the change only with a new SEQUENCE.
+    booking.sequence += 1
+    booking.save(update_fields=["status", "move_reason", "sequence", "updated_at"])
     _notify(
         booking=booking,
         to=booking.mentor,
         event="accepted",
         headline=f"{officer.full_name} accepted your session",
         intro="The session is confirmed.",
+    )
+    _notify(
+        booking=booking,
+        to=officer,
+        event="accepted",
+        headline="Your mentoring session is confirmed",
+        intro=f"You accepted the session {booking.mentor.full_name} scheduled with you.",
     )
     return booking
 

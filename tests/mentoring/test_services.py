@@ -231,6 +231,23 @@ def test_booking_propose_respects_training_days_and_the_officer_answers(frozen, 
         booking_propose(mentor=mentor, officer=OfficerFactory(), starts_at=at(TUESDAY, 10))
 
 
+def test_booking_accept_confirms_the_invitation_with_a_new_sequence_for_both(frozen, mentor):
+    from icalendar import Calendar
+
+    from notifications.models import Message
+
+    allocation = MentorAllocationFactory(mentor=mentor)
+    booking = booking_propose(mentor=mentor, officer=allocation.officer, starts_at=at(TUESDAY, 12))
+    booking_accept(booking=booking, officer=allocation.officer)
+    booking.refresh_from_db()
+    assert booking.sequence == 1
+    accepted = Message.objects.filter(kind="mentoring_accepted").order_by("to_email")
+    assert sorted(message.to_email for message in accepted) == sorted([mentor.email, allocation.officer.email])
+    for message in accepted:
+        event = Calendar.from_ical(message.attachments[0]["content"]).walk("VEVENT")[0]
+        assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 1)
+
+
 def test_booking_rate_only_after_the_session(frozen, mentor):
     booking = BookingFactory(mentor=mentor, starts_at=NOW + timedelta(days=1), ends_at=NOW + timedelta(days=1, hours=1))
     with pytest.raises(BookingError, match="once it has taken place"):

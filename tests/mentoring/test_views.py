@@ -245,11 +245,20 @@ def test_mentor_home_lists_mentees_with_no_recent_session(client, mentor):
         starts_at=NOW - timedelta(days=3),
         ends_at=NOW - timedelta(days=3) + timedelta(minutes=45),
     )
+    missed = MentorAllocationFactory(mentor=mentor)
+    BookingFactory(
+        mentor=mentor,
+        officer=missed.officer,
+        starts_at=NOW - timedelta(days=2),
+        ends_at=NOW - timedelta(days=2) + timedelta(minutes=45),
+        status="no_show",
+    )
     client.force_login(mentor)
     html = client.get("/").content.decode()
     section = html.split("No session in the last 14 days")[1].split("My mentees")[0]
     assert escape(quiet.officer.full_name) in section
-    assert busy.officer.full_name not in section
+    assert escape(missed.officer.full_name) in section  # a no-show is not contact
+    assert escape(busy.officer.full_name) not in section
 
 
 def test_booking_list_query_count_does_not_grow_with_rows(client):
