@@ -278,9 +278,9 @@ def availability_of(mentor: User, *, today: date | None = None) -> Availability:
     )
 
 
-def calendar_feed_for(user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
+def calendar_feed_for(user: User) -> CalendarFeed | None:
+    """The user's private feed, if they have made one (made by POST, never on a GET)."""
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 def calendar_feed_by_token(token: str) -> CalendarFeed | None:

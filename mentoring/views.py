@@ -421,15 +421,20 @@ def profile_edit(request):
 @require_GET
 def calendar_page(request):
     feed = selectors.calendar_feed_for(request.user)
-    url = request.build_absolute_uri(reverse("mentoring:calendar_feed", args=[feed.token]))
+    url = request.build_absolute_uri(reverse("mentoring:calendar_feed", args=[feed.token])) if feed else ""
     return render(request, "mentoring/calendar.html", {"feed_url": url})
 
 
 @role_required(*ANY_ROLE)
 @require_POST
 def calendar_reset(request):
+    """Makes the user's private link, or replaces it: the old link stops working at once."""
+    had_one = selectors.calendar_feed_for(request.user) is not None
     services.calendar_feed_reset(user=request.user)
-    messages.success(request, "Your calendar link has been reset. The old link no longer works.")
+    if had_one:
+        messages.success(request, "Your calendar link has been reset. The old link no longer works.")
+    else:
+        messages.success(request, "Your private calendar link is ready.")
     return redirect("mentoring:calendar")
 
 

@@ -207,7 +207,7 @@ def test_invite_timezone_is_the_rrule_europe_london_outlook_reads(client, mentor
 
 
 def _feed_token(client) -> str:
-    client.get("/mentoring/calendar/")
+    client.post("/mentoring/calendar/reset/")
     return CalendarFeed.objects.get().token
 
 
@@ -218,7 +218,11 @@ def test_calendar_feed_by_token_and_reset(client):
     TrainingSessionFactory(cohort=cohort, week_number=1)
     BookingFactory(officer=officer)
     client.force_login(officer)
-    assert "/mentoring/calendar/feed/" in client.get("/mentoring/calendar/").content.decode()
+    assert "/mentoring/calendar/feed/" not in client.get("/mentoring/calendar/").content.decode()
+    assert not CalendarFeed.objects.exists()  # a GET makes nothing
+    response = client.post("/mentoring/calendar/reset/", follow=True)
+    assert "Your private calendar link is ready." in response.content.decode()
+    assert "/mentoring/calendar/feed/" in response.content.decode()
     token = CalendarFeed.objects.get(user=officer).token
     client.logout()
     feed = Calendar.from_ical(client.get(f"/mentoring/calendar/feed/{token}.ics").content)
