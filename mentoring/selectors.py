@@ -203,6 +203,17 @@ def next_training_days(officer: User, *, now: datetime | None = None, count: int
     return [s for s in sessions_for_enrolment(enrolment) if s.ends_at > now and not s.is_cancelled][:count]
 
 
+def first_day_with_free_slots(*, officer: User, days: list[date], mentors: list[User]) -> date | None:
+    """The first of `days` on which any of `mentors` has a time the officer can book. Today's training
+    day is often past every mentor's minimum notice; the pooled view then opens on the next one.
+    One free_slots call over the span of days, so a fixed number of queries."""
+    if not days:
+        return None
+    slots = free_slots(mentors=mentors, first_day=days[0], day_count=(days[-1] - days[0]).days + 1, officer=officer)
+    open_days = {london_date(slot.starts_at) for slot in slots}
+    return next((day for day in days if day in open_days), days[0])
+
+
 def bookings_visible_to(user: User) -> QuerySet[Booking]:
     qs = Booking.objects.select_related("mentor__organisation", "officer__organisation")
     if has_role(user, Role.STAFF):

@@ -112,11 +112,12 @@ def office_hours(request):
     except ValueError:
         day = None
     today = timezone.localdate()
+    mentors = list(selectors.mentors_for_booking())
     if day is None or not today <= day <= today + timedelta(days=selectors.HORIZON_DAYS):
-        day = days[0] if days else today
+        day = selectors.first_day_with_free_slots(officer=request.user, days=days, mentors=mentors) or today
     return _book(
         request,
-        mentors=list(selectors.mentors_for_booking()),
+        mentors=mentors,
         template="mentoring/office_hours.html",
         context={"day": day, "days": days, "title": "Office hours: any mentor"},
         with_mentor=True,

@@ -124,6 +124,20 @@ def test_pooled_office_hours_lists_every_mentor_on_the_training_day(client, ment
     assert f"Tuesday 24 March, 14:00 to 14:45 with {other.full_name}" in html
 
 
+def test_pooled_office_hours_opens_on_the_first_training_day_with_free_times(client, mentor):
+    officer = OfficerFactory()
+    cohort = CohortFactory(start_date=TUESDAY - timedelta(days=7), status="running")
+    EnrolmentFactory(cohort=cohort, officer=officer)
+    # Friday 20 March (today, 09:00): past every mentor's notice, and no window on Fridays anyway.
+    today = NOW.date()
+    TrainingSessionFactory(cohort=cohort, week_number=1, starts_at=at(today, 10), ends_at=at(today, 16))
+    TrainingSessionFactory(cohort=cohort, week_number=2, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 16))
+    client.force_login(officer)
+    html = client.get("/mentoring/office-hours/").content.decode()
+    assert "Free times of every mentor on Tuesday 24 March 2026" in html
+    assert f"Tuesday 24 March, 10:00 to 10:45 with {escape(mentor.full_name)}" in html
+
+
 def test_officer_cannot_see_or_cancel_another_officers_booking(client):
     booking = BookingFactory(notes="Private notes")
     client.force_login(OfficerFactory())
