@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import demo_graduates, services
+from . import services
 from .models import Attendance, Cohort, CurriculumTemplate, Enrolment, Organisation
 
 PILOT_SLUG = "pilot"
@@ -14,6 +14,26 @@ def pilot_start(today) -> "timezone.datetime":
     """The pilot runs on Tuesdays and is always eight weeks in, whenever the demo is seeded."""
     tuesday = today - timedelta(days=(today.weekday() - 1) % 7)
     return tuesday - timedelta(weeks=8)
+
+
+def selected_place(*, cohort: Cohort, officer, staff) -> Enrolment:
+    """A manager-approved place, selected by staff (once: safe to run again)."""
+    enrolment, made = Enrolment.objects.get_or_create(
+        cohort=cohort,
+        officer=officer,
+        defaults={
+            "organisation": officer.organisation,
+            "job_title": officer.job_title,
+            "manager_decision": Enrolment.ManagerDecision.APPROVED,
+            "line_manager_name": "Line Manager",
+            "line_manager_email": f"manager.{officer.email}",
+        },
+    )
+    if made:
+        services.enrolment_set_status(
+            enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=staff, note="Demo data"
+        )
+    return enrolment
 
 
 def seed(people: dict) -> dict:
@@ -34,27 +54,15 @@ def seed(people: dict) -> dict:
         services.schedule_generate(cohort=pilot, curriculum=CurriculumTemplate.objects.first())
     staff = people["staff"][0]
     for officer in people["officers"]:
-        enrolment, made = Enrolment.objects.get_or_create(
-            cohort=pilot,
-            officer=officer,
-            defaults={
-                "organisation": officer.organisation,
-                "job_title": officer.job_title,
-                "manager_decision": Enrolment.ManagerDecision.APPROVED,
-                "line_manager_name": "Line Manager",
-                "line_manager_email": f"manager.{officer.email}",
-            },
-        )
-        if made:
-            services.enrolment_set_status(
-                enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=staff, note="Demo data"
-            )
+        selected_place(cohort=pilot, officer=officer, staff=staff)
     applicants = {
         email: _applicant(email, name, title, organisation) for email, name, title, organisation in APPLICANTS
     }
     _pilot_waitlist_and_withdrawals(pilot, applicants, staff)
     _pilot_registers(pilot, staff)
     upcoming = _next_cohort(today, applicants, staff)
+    from . import demo_graduates  # it builds on selected_place above
+
     spring = demo_graduates.seed(people)
     return {"pilot": pilot, "next": upcoming, "spring": spring}
 

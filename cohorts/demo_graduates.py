@@ -13,7 +13,8 @@ from projects import services as project_services
 from projects.models import IGCheck, Milestone, Project
 
 from . import services
-from .models import Attendance, CascadeSession, Cohort, CurriculumTemplate, Enrolment, Graduation, TrainerStep
+from .demo import selected_place
+from .models import Attendance, CascadeSession, Cohort, CurriculumTemplate, Graduation, TrainerStep
 
 SLUG = "spring-2026"
 LONDON = ZoneInfo("Europe/London")
@@ -105,22 +106,7 @@ def seed(people: dict) -> Cohort:
     graduates = {number: _graduate(*row) for number, row in enumerate(GRADUATES, start=1)}
     enrolments = {}
     for number, officer in graduates.items():
-        enrolment, made = Enrolment.objects.get_or_create(
-            cohort=cohort,
-            officer=officer,
-            defaults={
-                "organisation": officer.organisation,
-                "job_title": officer.job_title,
-                "manager_decision": Enrolment.ManagerDecision.APPROVED,
-                "line_manager_name": "Line Manager",
-                "line_manager_email": f"manager.{officer.email}",
-            },
-        )
-        if made:
-            services.enrolment_set_status(
-                enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=staff, note="Demo data"
-            )
-        enrolments[number] = enrolment
+        enrolments[number] = selected_place(cohort=cohort, officer=officer, staff=staff)
     sessions = list(cohort.sessions.filter(is_cancelled=False).order_by("starts_at"))
     for number, enrolment in enrolments.items():
         for index, session in enumerate(sessions):

@@ -3,11 +3,12 @@ PostgreSQL, Redis, a Celery worker or Chromium fails instead of skipping, and an
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 # Playwright's sync API runs an event loop in this thread; Django must still serve live_server here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,6 +26,16 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    """Polls until `predicate()` is true, for outcomes a real worker produces in its own time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def unavailable(reason: str, *, required: bool) -> None:
@@ -123,11 +134,16 @@ def celery_worker(redis_url, transactional_db):
 
     queue = f"test-{os.getpid()}"
     app.conf.task_default_queue = queue
+    # The worker thread's connection must close after each task (as with CONN_MAX_AGE=0), or the test
+    # database cannot be dropped at the end of the run.
+    database = connections.settings[DEFAULT_DB_ALIAS]
+    max_age, database["CONN_MAX_AGE"] = database["CONN_MAX_AGE"], 0
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING") as worker:
             yield worker
     finally:
         app.conf.task_default_queue = "celery"
+        database["CONN_MAX_AGE"] = max_age
 
 
 @pytest.fixture(scope="session")

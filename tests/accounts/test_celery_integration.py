@@ -1,24 +1,14 @@
 """A real Celery worker, consuming from Redis, delivers the welcome email that staff trigger."""
 
-import time
-
 import pytest
 from django.core import mail
 
 from accounts.services import user_create
 from notifications.models import Message
+from tests.conftest import wait_for
 from tests.factories import StaffFactory, borough
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_welcome_email_is_delivered_by_a_real_worker_after_commit(celery_worker):

@@ -1,6 +1,5 @@
 """The hourly beat job that passes lapsed waitlist offers on, run by a real worker over Redis."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from cohorts import services, tasks
 from cohorts.models import Enrolment
 from lotibootcamp.celery import app
 from notifications.models import Message
+from tests.conftest import wait_for
 from tests.factories import CohortFactory, EnrolmentFactory, StaffFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -35,9 +35,7 @@ def test_real_worker_passes_a_lapsed_offer_to_the_next_officer(celery_worker):
 
     with time_machine.travel(timezone.now() + timedelta(days=services.OFFER_DAYS, hours=1), tick=True):
         tasks.lapse_place_offers.delay()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and len(mail.outbox) < 2:
-            time.sleep(0.1)
+        wait_for(lambda: len(mail.outbox) >= 2)
     second.refresh_from_db()
     assert second.offer_expires_at is not None
     assert sorted(message.to[0] for message in mail.outbox) == sorted([first.officer.email, second.officer.email])

@@ -8,19 +8,11 @@ from django.core import mail
 
 from notifications import services
 from notifications.models import Message
+from tests.conftest import wait_for
 
 from .conftest import london, selected_officer, session_on
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_reminder_and_digest_are_delivered_by_a_real_worker(celery_worker):
