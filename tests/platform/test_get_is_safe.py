@@ -1,5 +1,6 @@
-"""No state change on GET: every URL pattern, requested by GET as each role on the demo data, writes
-nothing to the database (sign-in bookkeeping aside)."""
+"""Every URL pattern, requested by GET as each role on the demo data: no state change on GET (nothing
+written to the database, sign-in bookkeeping aside), and no inline script or style on any page (the
+CSP would block them)."""
 
 import re
 
@@ -37,15 +38,28 @@ def writes(queries) -> list[str]:
     return found
 
 
-def test_get_never_writes_for_any_role(client):
+ROLES = ("staff@example.org", "mentor@example.org", "officer@example.org", "grad1@example.org")
+
+
+def inline_code(html: str) -> list[str]:
+    return re.findall(r"<script(?![^>]*\ssrc=)[^>]*>|\sstyle=\"|<style", html)
+
+
+def test_get_never_writes_and_pages_carry_no_inline_code_for_any_role(client):
     call_command("seed_demo", verbosity=0)
-    offenders = {}
-    for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "grad1@example.org"):
+    writers, inline, pages = {}, {}, 0
+    for email in ROLES:
         client.force_login(User.objects.get(email=email))
         for name, route, _ in PATTERNS:
             url = concrete(route)
             with CaptureQueriesContext(connection) as queries:
-                client.get(url)
+                response = client.get(url)
             if found := writes(queries.captured_queries):
-                offenders[f"{email} GET {url} ({name})"] = found
-    assert offenders == {}
+                writers[f"{email} GET {url} ({name})"] = found
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                pages += 1
+                if found := inline_code(response.content.decode()):
+                    inline[f"{email} GET {url} ({name})"] = found
+    assert writers == {}
+    assert inline == {}
+    assert pages > 100  # the walk really reached the pages
