@@ -254,10 +254,18 @@ def application_detail(request, pk: int):
     return _application_page(request, enrolment)
 
 
-def _application_page(request, enrolment: Enrolment, score_form: forms.ScoreForm | None = None):
-    """The application page; `score_form` is a score that did not validate, shown with its errors."""
+def _application_page(
+    request, enrolment: Enrolment, score_form: forms.ScoreForm | None = None, decision_error: str = ""
+):
+    """The application page; `score_form` is a score that did not validate, shown with its errors, and
+    `decision_error` why a decision (select, waitlist, withdraw, accept) was refused."""
     is_staff = has_role(request.user, Role.STAFF)
-    context = {"enrolment": enrolment, "is_staff": is_staff, "is_own": enrolment.officer_id == request.user.pk}
+    context = {
+        "enrolment": enrolment,
+        "is_staff": is_staff,
+        "is_own": enrolment.officer_id == request.user.pk,
+        "page_error": decision_error,
+    }
     if is_staff:
         scores = list(enrolment.scores.select_related("scorer").order_by("scored_at"))
         mine = next((s for s in scores if s.scorer_id == request.user.pk), None)
@@ -311,7 +319,7 @@ def application_action(request, pk: int, action: str):
             services.offer_accept(enrolment=enrolment, officer=request.user)
             messages.success(request, f"You have accepted your place on {enrolment.cohort.name}.")
     except services.CohortError as exc:
-        messages.error(request, str(exc))
+        return _application_page(request, enrolment, decision_error=str(exc))
     return back
 
 

@@ -304,8 +304,12 @@ def test_staff_select_beyond_capacity_gets_a_clear_message(client):
     EnrolmentFactory(cohort=cohort)
     waiting = EnrolmentFactory(cohort=cohort, status="manager_approved", manager_decision="approved")
     client.force_login(StaffFactory())
-    response = client.post(f"/cohorts/applications/{waiting.pk}/select/", follow=True)
-    assert f"{cohort.name} is full: all 1 places are taken" in response.content.decode()
+    response = client.post(f"/cohorts/applications/{waiting.pk}/select/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#decision">{cohort.name} is full: all 1 places are taken</a>' in html
+    assert "<title>Error: " in html
+    assert 'id="decision"' in html
     waiting.refresh_from_db()
     assert waiting.status == "manager_approved"
 
