@@ -1,6 +1,6 @@
 """Demo people for `seed_demo`. Each app keeps its own demo module; the command runs them in order."""
 
-from cohorts.models import Organisation
+from accounts.models import Organisation
 
 from .models import User
 

@@ -1,17 +1,27 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from cohorts.models import Organisation
-
-from .models import User
+from .models import Organisation, User
 
 ROLE_CHOICES = [
     ("programme_staff", "Programme staff (LOTI or ONS)"),
     ("mentor", "Mentor"),
     ("officer", "Officer (bootcamp participant)"),
 ]
+
+
+EMAIL_INVALID = "Enter an email address in the correct format, like name@example.org"
+
+
+def gds_date_field(label: str, help_text: str = "") -> DateInputField:
+    """A GOV.UK date input (day, month, year) whose messages name the field."""
+    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    return field
 
 
 def gds_helper(*fields, submit: str = "Continue") -> FormHelper:

@@ -6,6 +6,33 @@ from django.utils import timezone
 TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "cllr"}
 
 
+class Organisation(models.Model):
+    """A council, the GLA, or a partner body such as the ONS Data Science Campus."""
+
+    class Kind(models.TextChoices):
+        BOROUGH = "borough", "London borough"
+        CITY = "city", "City of London"
+        REGIONAL = "regional", "Greater London Authority"
+        PARTNER = "partner", "Partner organisation"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    # ONS Government Statistical Service code; partners have none.
+    gss_code = models.CharField("GSS code", max_length=9, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        db_table = "cohorts_organisation"  # created by the cohorts app before it moved here
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_london_authority(self) -> bool:
+        return self.kind != self.Kind.PARTNER
+
+
 class UserQuerySet(models.QuerySet["User"]):
     def officers(self) -> "UserQuerySet":
         return self.filter(is_officer=True)
@@ -44,7 +71,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
-        "cohorts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
     is_programme_staff = models.BooleanField("programme staff", default=False)
     is_mentor = models.BooleanField("mentor", default=False)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cohorts.models import Organisation
+from accounts.models import Organisation
 from notifications.services import absolute_url, message_queue
 
 from .models import User

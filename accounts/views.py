@@ -7,22 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import forms, selectors, services
 from .models import User
-from .permissions import Role, has_role, public, staff_required
-
-
-@public
-def home(request):
-    """Each role lands on its own home page; anonymous visitors go to sign-in."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("accounts:login")
-    if has_role(user, Role.STAFF):
-        return render(request, "accounts/home_staff.html", {"attention": selectors.staff_attention()})
-    if has_role(user, Role.MENTOR):
-        return render(request, "accounts/home_mentor.html")
-    if has_role(user, Role.OFFICER):
-        return render(request, "accounts/home_officer.html")
-    return render(request, "accounts/home_no_role.html")
+from .permissions import public, staff_required
 
 
 class SignInView(auth_views.LoginView):

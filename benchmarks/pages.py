@@ -51,8 +51,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
-from cohorts.models import Cohort, Enrolment, Organisation  # noqa: E402
+from accounts.models import (
+    Organisation,
+    User,
+)
+from cohorts.models import Cohort, Enrolment  # noqa: E402
 from notifications.models import Message  # noqa: E402
 
 PAGES = [

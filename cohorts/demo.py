@@ -2,10 +2,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organisation, User
 
 from . import services
-from .models import Attendance, Cohort, CurriculumTemplate, Enrolment, Organisation
+from .models import Attendance, Cohort, CurriculumTemplate, Enrolment
 
 PILOT_SLUG = "pilot"
 
@@ -55,16 +55,11 @@ def seed(people: dict) -> dict:
     staff = people["staff"][0]
     for officer in people["officers"]:
         selected_place(cohort=pilot, officer=officer, staff=staff)
-    applicants = {
-        email: _applicant(email, name, title, organisation) for email, name, title, organisation in APPLICANTS
-    }
+    applicants = {email: applicant(email, name, title, organisation) for email, name, title, organisation in APPLICANTS}
     _pilot_waitlist_and_withdrawals(pilot, applicants, staff)
     _pilot_registers(pilot, staff)
     upcoming = _next_cohort(today, applicants, staff)
-    from . import demo_graduates  # it builds on selected_place above
-
-    spring = demo_graduates.seed(people)
-    return {"pilot": pilot, "next": upcoming, "spring": spring}
+    return {"pilot": pilot, "next": upcoming}
 
 
 # Applicants who are not on the pilot: waitlisted or withdrawn there, or applying to the next cohort.
@@ -80,7 +75,7 @@ APPLICANTS = [
 ]
 
 
-def _applicant(email: str, name: str, title: str, organisation: str) -> User:
+def applicant(email: str, name: str, title: str, organisation: str) -> User:
     from accounts.demo import DEMO_PASSWORD
 
     user, created = User.objects.get_or_create(

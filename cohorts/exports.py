@@ -3,9 +3,10 @@
 import csv
 import io
 
+from django.http import HttpResponse
 from django.utils import timezone
 
-from . import impact, selectors
+from . import selectors
 from .models import Attendance, Cohort
 
 ROSTER_HEADER = [
@@ -18,6 +19,12 @@ ROSTER_HEADER = [
     "status",
     "attendance_rate",
 ]
+
+
+def csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _percent(rate: float | None) -> str:
@@ -67,12 +74,3 @@ def attendance_csv(cohort: Cohort) -> str:
             + [_percent(row.rate), "yes" if row.at_risk else "no"]
         )
     return out.getvalue()
-
-
-def impact_csv() -> str:
-    """One row per London authority (all 34, zero rows included), columns `impact.EXPORT_COLUMNS`."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=impact.EXPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(impact.export_rows())
-    return buffer.getvalue()

@@ -1,40 +1,33 @@
 import csv
 import io
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.permissions import Role, has_role
+from accounts.models import Organisation, User
 from notifications.services import absolute_url, message_queue
 
 from .models import (
     ApplicationScore,
     Attendance,
-    CascadeSession,
     Cohort,
     CurriculumTemplate,
     CurriculumTopic,
     Enrolment,
     EnrolmentEvent,
-    Graduation,
-    Organisation,
     OrganisationPlaces,
     Stream,
-    TrainerStep,
     TrainingSession,
 )
-from .selectors import graduation_check
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -703,180 +696,3 @@ def roster_import(*, cohort: Cohort, content: bytes | str, actor: User | None, d
 
 
 # --- graduation, the trainer pathway and cascade sessions ---
-
-
-@transaction.atomic
-def graduation_record(
-    *, enrolment: Enrolment, actor: User, showcase_presented: bool, note: str = "", graduated_on: date | None = None
-) -> Graduation:
-    """Marks a selected officer as having completed the cohort and issues their certificate. Staff see
-    the criteria; an officer who does not meet all of them can still graduate, but only with a reason,
-    which is kept in the enrolment's history."""
-    enrolment = Enrolment.objects.select_for_update().select_related("cohort", "officer").get(pk=enrolment.pk)
-    if enrolment.status == Enrolment.Status.COMPLETED:
-        raise CohortError(f"{enrolment.officer.full_name} has already graduated")
-    if enrolment.status != Enrolment.Status.SELECTED:
-        raise CohortError("Only an officer with a place on the cohort can graduate")
-    check = graduation_check(enrolment)
-    if not check.meets_all(showcase_presented=showcase_presented) and not note.strip():
-        raise CohortError("Give a reason for graduating an officer who does not meet every criterion")
-    enrolment_set_status(
-        enrolment=enrolment, status=Enrolment.Status.COMPLETED, actor=actor, note=note.strip() or "Graduated"
-    )
-    return Graduation.objects.create(
-        enrolment=enrolment,
-        graduated_on=graduated_on or timezone.localdate(),
-        showcase_presented=showcase_presented or check.case_study_published,
-        verification_token=secrets.token_urlsafe(24),
-        recorded_by=actor,
-    )
-
-
-def _is_graduate(user: User) -> bool:
-    return Enrolment.objects.filter(officer=user, status=Enrolment.Status.COMPLETED).exists()
-
-
-@transaction.atomic
-def trainer_step_record(*, graduate: User, kind: str, happened_on: date, note: str, actor: User) -> TrainerStep:
-    """Graduate, then co-facilitator, then trainer: each step once, in that order."""
-    if not _is_graduate(graduate):
-        raise CohortError(f"{graduate.full_name} has not graduated yet")
-    if happened_on > timezone.localdate():
-        raise CohortError("Enter a date that is today or in the past")
-    steps = {step.kind: step for step in TrainerStep.objects.filter(graduate=graduate)}
-    if kind in steps:
-        raise CohortError(f"{graduate.full_name} is already recorded as {steps[kind].get_kind_display().lower()}")
-    if kind == TrainerStep.Kind.TRAINER:
-        before = steps.get(TrainerStep.Kind.CO_FACILITATOR)
-        if before is None:
-            raise CohortError("Record the co-facilitator step before the trainer step")
-        if happened_on < before.happened_on:
-            raise CohortError("The trainer step cannot be before the co-facilitator step")
-    step = TrainerStep(graduate=graduate, kind=kind, happened_on=happened_on, note=note, recorded_by=actor)
-    step.full_clean()
-    step.save()
-    return step
-
-
-class CascadeSessionInvalid(CohortError):
-    """A cascade session that breaks a rule; `field` names the form field to show it on."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
-def _attendee_emails_clean(emails: list[str], colleagues_reached: int) -> list[str]:
-    cleaned: list[str] = []
-    for email in emails:
-        email = email.strip().lower()
-        if not email:
-            continue
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise CascadeSessionInvalid(
-                "attendee_emails", f"Enter {email} as an email address in the correct format, like name@example.org"
-            ) from exc
-        if email not in cleaned:
-            cleaned.append(email)
-    if len(cleaned) > colleagues_reached:
-        raise CascadeSessionInvalid(
-            "attendee_emails",
-            f"You listed {len(cleaned)} attendees but reached {colleagues_reached} colleagues: "
-            "the number of colleagues must be at least the number of attendees",
-        )
-    return cleaned
-
-
-def _cascade_session_fill(
-    session: CascadeSession,
-    *,
-    delivered_on: date,
-    topic: str,
-    format: str,
-    length_minutes: int,
-    colleagues_reached: int,
-    attendee_emails: list[str],
-) -> CascadeSession:
-    if delivered_on > timezone.localdate():
-        raise CascadeSessionInvalid("delivered_on", "The date must be today or in the past")
-    if colleagues_reached < 1:
-        raise CascadeSessionInvalid("colleagues_reached", "Enter the number of colleagues reached, at least 1")
-    session.delivered_on = delivered_on
-    session.topic = topic.strip()
-    session.format = format
-    session.length_minutes = length_minutes
-    session.colleagues_reached = colleagues_reached
-    session.attendee_emails = _attendee_emails_clean(attendee_emails, colleagues_reached)
-    session.full_clean()
-    session.save()
-    return session
-
-
-@transaction.atomic
-def cascade_session_create(
-    *,
-    graduate: User,
-    delivered_on: date,
-    topic: str,
-    format: str,
-    length_minutes: int,
-    colleagues_reached: int,
-    attendee_emails: list[str] | None = None,
-) -> CascadeSession:
-    """A graduate logs a session they delivered in their own organisation."""
-    if not _is_graduate(graduate):
-        raise PermissionDenied
-    session = CascadeSession(graduate=graduate, organisation=graduate.organisation)
-    return _cascade_session_fill(
-        session,
-        delivered_on=delivered_on,
-        topic=topic,
-        format=format,
-        length_minutes=length_minutes,
-        colleagues_reached=colleagues_reached,
-        attendee_emails=attendee_emails or [],
-    )
-
-
-@transaction.atomic
-def cascade_session_update(
-    *,
-    session: CascadeSession,
-    graduate: User,
-    delivered_on: date,
-    topic: str,
-    format: str,
-    length_minutes: int,
-    colleagues_reached: int,
-    attendee_emails: list[str] | None = None,
-) -> CascadeSession:
-    """Only the graduate who logged a session changes it. A change clears staff verification: staff
-    verified what the session said before."""
-    if session.graduate_id != graduate.pk:
-        raise PermissionDenied
-    session = CascadeSession.objects.select_for_update().get(pk=session.pk)
-    session.verified_by = None
-    session.verified_at = None
-    return _cascade_session_fill(
-        session,
-        delivered_on=delivered_on,
-        topic=topic,
-        format=format,
-        length_minutes=length_minutes,
-        colleagues_reached=colleagues_reached,
-        attendee_emails=attendee_emails or [],
-    )
-
-
-@transaction.atomic
-def cascade_session_verify(*, session: CascadeSession, actor: User) -> CascadeSession:
-    if not has_role(actor, Role.STAFF):
-        raise PermissionDenied
-    session = CascadeSession.objects.select_for_update().get(pk=session.pk)
-    if session.verified_at is None:
-        session.verified_by = actor
-        session.verified_at = timezone.now()
-        session.save(update_fields=["verified_by", "verified_at", "updated_at"])
-    return session

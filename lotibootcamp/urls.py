@@ -1,17 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
+from home import views as home_views
 
-from . import views
+from . import legacy_redirects, views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("accounts/", include("accounts.urls")),
+    *legacy_redirects.urlpatterns,  # before cohorts/: its <slug>/ would catch the old paths
     path("cohorts/", include("cohorts.urls")),
+    path("trainers/", include("trainers.urls")),
     path("projects/", include("projects.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("notifications/", include("notifications.urls")),

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Organisation
 from accounts.permissions import Role, has_role, role_required, staff_required
-from cohorts.models import Cohort, Organisation
+from cohorts.models import Cohort
 
 from . import charts, forms, selectors, services, weeks
 from .export import PROGRESS_HEADER, progress_rows

@@ -75,7 +75,7 @@ def load_reference_data() -> None:
     from django.db.migrations.operations.special import RunPython
 
     loader = MigrationLoader(connection, ignore_no_migrations=True)
-    ours = {"accounts", "cohorts", "projects", "mentoring", "notifications"}
+    ours = {"accounts", "cohorts", "trainers", "projects", "mentoring", "notifications"}
     plan = []
     for leaf in loader.graph.leaf_nodes():
         if leaf[0] in ours:
@@ -83,9 +83,18 @@ def load_reference_data() -> None:
     for key in plan:
         if key[0] not in ours:
             continue
-        for operation in loader.graph.nodes[key].operations:
-            if isinstance(operation, RunPython):
-                operation.code(apps, None)
+        operations = [op for op in loader.graph.nodes[key].operations if isinstance(op, RunPython)]
+        if not operations:
+            continue
+        # Each data migration runs against the models as they were at its point in history (a model
+        # may have moved app since), rendered once per test session.
+        if key not in _historical_apps:
+            _historical_apps[key] = loader.project_state(key, at_end=False).apps
+        for operation in operations:
+            operation.code(_historical_apps[key], None)
+
+
+_historical_apps: dict = {}
 
 
 @pytest.fixture(autouse=True)

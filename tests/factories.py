@@ -3,8 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from accounts.models import User
-from cohorts.models import Cohort, Enrolment, Organisation, Stream, TrainingSession
+from accounts.models import Organisation, User
+from cohorts.models import Cohort, Enrolment, Stream, TrainingSession
 
 PASSWORD = "correct-horse-battery"
 
@@ -262,7 +262,7 @@ class GraduationFactory(factory.django.DjangoModelFactory):
     """A graduate: a completed enrolment with its certificate."""
 
     class Meta:
-        model = "cohorts.Graduation"
+        model = "trainers.Graduation"
 
     enrolment = factory.SubFactory(EnrolmentFactory, status=Enrolment.Status.COMPLETED)
     graduated_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
@@ -272,7 +272,7 @@ class GraduationFactory(factory.django.DjangoModelFactory):
 
 class TrainerStepFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cohorts.TrainerStep"
+        model = "trainers.TrainerStep"
 
     graduate = factory.LazyAttribute(lambda o: GraduationFactory().enrolment.officer)
     kind = "co_facilitator"
@@ -282,7 +282,7 @@ class TrainerStepFactory(factory.django.DjangoModelFactory):
 
 class CascadeSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cohorts.CascadeSession"
+        model = "trainers.CascadeSession"
 
     graduate = factory.LazyAttribute(lambda o: GraduationFactory().enrolment.officer)
     organisation = factory.LazyAttribute(lambda o: o.graduate.organisation)

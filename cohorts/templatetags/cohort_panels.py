@@ -19,11 +19,3 @@ def officer_cohort_panel(user):
 def staff_cohorts_panel():
     cohorts = [cohort for cohort in selectors.cohort_list() if cohort.status != "finished"]
     return {"cohorts": cohorts}
-
-
-@register.inclusion_tag("cohorts/panels/graduate.html")
-def graduate_panel(user):
-    """Shown to officers who have graduated: their certificate and the colleagues they have reached."""
-    graduations = list(selectors.graduations_of(user))
-    reach = selectors.graduate_reach(user) if graduations else None
-    return {"graduations": graduations, "reach": reach}

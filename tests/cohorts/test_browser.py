@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cohorts.models import Attendance, Cohort, Enrolment, Organisation
+from accounts.models import Organisation
+from cohorts.models import Attendance, Cohort, Enrolment
 from notifications.models import Message
 from tests.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD, CohortFactory, OfficerFactory, StaffFactory

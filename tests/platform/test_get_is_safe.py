@@ -73,5 +73,5 @@ def test_get_never_writes_and_pages_carry_no_inline_code_for_any_role(client):
         "mentoring:booking_list",
         "mentoring:office_hours",
         "notifications:outbox",
-        "cohorts:impact_summary",
+        "trainers:impact_summary",
     } <= reached

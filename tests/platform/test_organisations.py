@@ -1,6 +1,6 @@
 import pytest
 
-from cohorts.models import Organisation
+from accounts.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from cohorts import impact
 from cohorts.models import Cohort, Enrolment
+from trainers import impact
 
 pytestmark = pytest.mark.django_db
 

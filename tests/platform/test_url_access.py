@@ -5,6 +5,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from lotibootcamp.legacy_redirects import MOVED, moved_name
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {
@@ -20,8 +22,8 @@ PUBLIC = {
     "notifications:unsubscribe",  # one-click unsubscribe: the signed token is the authority
     "cohorts:manager_decision",  # the line manager has no account; the signed link is the key
     "mentoring:calendar_feed",  # the secret token is the credential; unknown tokens get 404
-    "cohorts:certificate_verify",  # anyone holding a certificate's link can check it; the token is the key
-}
+    "trainers:certificate_verify",  # anyone holding a certificate's link can check it; the token is the key
+} | {moved_name(new) for _, new in MOVED}  # old addresses redirect; the new one checks sign-in
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):

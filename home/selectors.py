@@ -1,0 +1,99 @@
+"""Reads that cut across the apps, for the role home pages."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.models import Cohort, Enrolment
+from cohorts.selectors import attendance_by_officer_in
+from notifications.models import Message
+from projects.models import Milestone
+from trainers.models import CascadeSession
+
+
+@dataclass
+class AttentionItem:
+    text: str
+    href: str
+
+
+def staff_attention(*, now: datetime | None = None) -> list[AttentionItem]:
+    """What programme staff should look at today, across every cohort that is recruiting or running:
+    applications to decide, officers at risk, milestones to sign off or overdue, cascade sessions to
+    verify and email that failed. A fixed number of queries, however many cohorts and rows."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    active = list(
+        Cohort.objects.filter(status__in=[Cohort.Status.RECRUITING, Cohort.Status.RUNNING]).order_by("start_date")
+    )
+    items: list[AttentionItem] = []
+    decide = dict(
+        Enrolment.objects.filter(cohort__in=active, status=Enrolment.Status.MANAGER_APPROVED)
+        .values_list("cohort_id")
+        .annotate(n=Count("pk"))
+    )
+    running = [cohort for cohort in active if cohort.status == Cohort.Status.RUNNING]
+    at_risk = {
+        cohort_id: sum(1 for row in rows if row.at_risk)
+        for cohort_id, rows in attendance_by_officer_in(running, held_before=now).items()
+    }
+    milestones = {
+        row["project__cohort_id"]: row
+        for row in Milestone.objects.filter(project__cohort__in=running)
+        .values("project__cohort_id")
+        .annotate(
+            to_sign_off=Count("pk", filter=Q(state=Milestone.State.DONE)),
+            overdue=Count("pk", filter=Q(state__in=Milestone.OPEN, due_on__lt=today)),
+        )
+    }
+    for cohort in active:
+        if decide.get(cohort.pk):
+            items.append(
+                AttentionItem(
+                    f"{_plural(decide[cohort.pk], 'application')} to decide on in {cohort.name}",
+                    reverse("cohorts:application_list", kwargs={"slug": cohort.slug}),
+                )
+            )
+        if at_risk.get(cohort.pk):
+            items.append(
+                AttentionItem(
+                    f"{_plural(at_risk[cohort.pk], 'officer')} at risk in {cohort.name}",
+                    reverse("cohorts:cohort_detail", kwargs={"slug": cohort.slug}),
+                )
+            )
+        counts = milestones.get(cohort.pk, {})
+        progress = reverse("projects:cohort_projects", kwargs={"slug": cohort.slug})
+        if counts.get("to_sign_off"):
+            items.append(
+                AttentionItem(
+                    f"{_plural(counts['to_sign_off'], 'milestone')} waiting for sign-off in {cohort.name}", progress
+                )
+            )
+        if counts.get("overdue"):
+            items.append(
+                AttentionItem(
+                    f"{_plural(counts['overdue'], 'overdue milestone')} in {cohort.name}", f"{progress}?overdue=yes"
+                )
+            )
+    unverified = CascadeSession.objects.filter(verified_at__isnull=True).count()
+    if unverified:
+        items.append(
+            AttentionItem(
+                f"{_plural(unverified, 'cascade session')} to verify", reverse("trainers:cascade_session_list")
+            )
+        )
+    failed = Message.objects.filter(status=Message.Status.FAILED).count()
+    if failed:
+        items.append(
+            AttentionItem(
+                f"{_plural(failed, 'email')} failed to send", reverse("notifications:outbox") + "?status=failed"
+            )
+        )
+    return items
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

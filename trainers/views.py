@@ -1,0 +1,272 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import Role, has_role, public, role_required, staff_required
+from cohorts import selectors as cohort_selectors
+from cohorts.exports import csv_response
+from cohorts.services import CohortError
+from notifications.services import absolute_url
+
+from . import charts, exports, forms, impact, selectors, services
+
+# --- graduation and certificates ---
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def graduation_record(request, slug: str, pk: int):
+    cohort = get_object_or_404(cohort_selectors.cohort_list(), slug=slug)
+    enrolment = get_object_or_404(cohort_selectors.roster(cohort), pk=pk)
+    check = selectors.graduation_check(enrolment)
+    form = forms.GraduationForm(
+        request.POST or None, initial={"showcase_presented": "yes" if check.case_study_published else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.graduation_record(
+                enrolment=enrolment,
+                actor=request.user,
+                showcase_presented=form.cleaned_data["showcase_presented"] == "yes",
+                note=form.cleaned_data["note"],
+            )
+        except CohortError as exc:
+            form.add_error("note" if "reason" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, f"{enrolment.officer.full_name} has graduated. Their certificate is ready.")
+            return redirect("cohorts:cohort_detail", slug=slug)
+    return render(
+        request,
+        "trainers/graduation_form.html",
+        {
+            "form": form,
+            "cohort": cohort,
+            "check": check,
+            "graduation_attendance": selectors.GRADUATION_ATTENDANCE,
+            "title": f"Graduate {enrolment.officer.full_name}",
+        },
+    )
+
+
+@role_required(Role.OFFICER, Role.STAFF)
+@require_GET
+def certificate(request, pk: int):
+    graduation = selectors.graduation_visible_to(request.user, pk)
+    if graduation is None:
+        raise Http404
+    verify_url = absolute_url(reverse("trainers:certificate_verify", kwargs={"token": graduation.verification_token}))
+    return render(
+        request,
+        "trainers/certificate.html",
+        {"graduation": graduation, "verify_url": verify_url, "is_staff": has_role(request.user, Role.STAFF)},
+    )
+
+
+@public
+@require_GET
+def certificate_verify(request, token: str):
+    """Anyone holding the link (an employer, say) can check a certificate is real."""
+    graduation = selectors.graduation_by_token(token)
+    if graduation is None:
+        return render(request, "trainers/certificate_unknown.html", status=404)
+    return render(request, "trainers/certificate_verify.html", {"graduation": graduation})
+
+
+# --- graduates and the trainer pathway (staff) ---
+
+
+@staff_required
+@require_GET
+def graduate_list(request):
+    return render(request, "trainers/graduate_list.html", {"graduates": selectors.graduate_list()})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def graduate_detail(request, pk: int):
+    graduate = selectors.graduate_get(pk)
+    if graduate is None:
+        raise Http404
+    form = forms.TrainerStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = services.trainer_step_record(
+                graduate=graduate,
+                kind=form.cleaned_data["kind"],
+                happened_on=form.cleaned_data["happened_on"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except CohortError as exc:
+            form.add_error("kind" if "step" in str(exc) or "already" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, f"{graduate.full_name} is now recorded as {step.get_kind_display().lower()}.")
+            return redirect("trainers:graduate_detail", pk=graduate.pk)
+    steps = selectors.trainer_steps_of(graduate)
+    return render(
+        request,
+        "trainers/graduate_detail.html",
+        {
+            "graduate": graduate,
+            "form": form,
+            "graduations": selectors.graduations_of(graduate),
+            "steps": steps,
+            "stage": selectors.trainer_stage(steps),
+            "reach": selectors.graduate_reach(graduate),
+            "sessions": selectors.cascade_sessions_of(graduate),
+        },
+    )
+
+
+# --- cascade sessions ---
+
+
+@staff_required
+@require_GET
+def cascade_session_list(request):
+    return render(request, "trainers/cascade_session_list.html", {"sessions": selectors.cascade_sessions_all()})
+
+
+@staff_required
+@require_POST
+def cascade_session_verify(request, pk: int):
+    session = get_object_or_404(selectors.cascade_sessions_all(), pk=pk)
+    services.cascade_session_verify(session=session, actor=request.user)
+    messages.success(request, f"The session “{session.topic}” by {session.graduate.full_name} has been verified.")
+    return redirect("trainers:cascade_session_list")
+
+
+@role_required(Role.OFFICER)
+@require_GET
+def my_cascade_sessions(request):
+    return render(
+        request,
+        "trainers/my_cascade_sessions.html",
+        {
+            "is_graduate": selectors.is_graduate(request.user),
+            "reach": selectors.graduate_reach(request.user),
+            "sessions": selectors.cascade_sessions_of(request.user),
+            "graduations": selectors.graduations_of(request.user),
+        },
+    )
+
+
+def _cascade_session_save(request, form, session=None):
+    data = {key: form.cleaned_data[key] for key in forms.CascadeSessionForm.base_fields}
+    data["format"] = data.pop("format")
+    if session is None:
+        return services.cascade_session_create(graduate=request.user, **data)
+    return services.cascade_session_update(session=session, graduate=request.user, **data)
+
+
+@role_required(Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def cascade_session_create(request):
+    if not selectors.is_graduate(request.user):
+        raise PermissionDenied
+    form = forms.CascadeSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = _cascade_session_save(request, form)
+        except services.CascadeSessionInvalid as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, f"Your session “{session.topic}” has been saved.")
+            return redirect("trainers:my_cascade_sessions")
+    return render(request, "trainers/cascade_session_form.html", {"form": form, "title": "Log a session you ran"})
+
+
+@role_required(Role.OFFICER)
+@require_http_methods(["GET", "POST"])
+def cascade_session_edit(request, pk: int):
+    session = selectors.cascade_session_of(request.user, pk)
+    if session is None:
+        raise Http404
+    form = forms.CascadeSessionForm(request.POST or None, initial=forms.CascadeSessionForm.initial_for(session))
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = _cascade_session_save(request, form, session)
+        except services.CascadeSessionInvalid as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, f"Your session “{session.topic}” has been updated.")
+            return redirect("trainers:my_cascade_sessions")
+    return render(
+        request,
+        "trainers/cascade_session_form.html",
+        {"form": form, "session": session, "title": "Change a session you ran"},
+    )
+
+
+# --- impact ---
+
+
+@role_required(Role.STAFF, Role.MENTOR, Role.OFFICER)
+@require_GET
+def impact_summary(request):
+    """The programme's impact for everyone signed in: totals, the London map and two charts. Figures
+    only, no names or email addresses."""
+    form = forms.ImpactMeasureForm(request.GET or None)
+    measure = (form.is_valid() and form.cleaned_data["measure"]) or impact.DEFAULT_MEASURE
+    label = impact.MEASURES[measure]
+    organisations = impact.organisation_impact(include_partners=False)
+    values = {
+        row.organisation.gss_code: (row.organisation.name, row.figures.value(measure))
+        for row in organisations
+        if row.organisation.gss_code in charts.LONDON_TILES
+    }
+    months = impact.colleagues_reached_by_month()
+    cohorts = [row for row in impact.cohort_impact() if row.figures.officers_trained]
+    return render(
+        request,
+        "trainers/impact_summary.html",
+        {
+            "form": form,
+            "measure": measure,
+            "measure_label": label,
+            "totals": impact.impact_totals(),
+            "map": charts.tile_map(values, measure_label=label),
+            "map_rows": sorted(((gss, name, value) for gss, (name, value) in values.items()), key=lambda row: row[1]),
+            "months": months,
+            "month_chart": charts.bar_chart(
+                [(month.strftime("%b %y"), reached) for month, _, reached in months],
+                description=(
+                    f"Colleagues reached by cascade sessions in each of the last 12 months: "
+                    f"{sum(r for _, _, r in months)} in all."
+                ),
+            ),
+            "cohorts": cohorts,
+            "cohort_chart": charts.bar_chart(
+                [(row.cohort.name, row.figures.graduates) for row in cohorts],
+                description="Graduates of each cohort: "
+                + "; ".join(f"{row.cohort.name} {row.figures.graduates}" for row in cohorts)
+                + ".",
+            ),
+            "is_staff": has_role(request.user, Role.STAFF),
+        },
+    )
+
+
+@staff_required
+@require_GET
+def impact_organisations(request):
+    return render(
+        request,
+        "trainers/impact_organisations.html",
+        {"rows": impact.organisation_impact(), "totals": impact.impact_totals()},
+    )
+
+
+@staff_required
+@require_GET
+def impact_cohorts(request):
+    return render(request, "trainers/impact_cohorts.html", {"rows": impact.cohort_impact()})
+
+
+@staff_required
+@require_GET
+def impact_export(request):
+    return csv_response(exports.impact_csv(), "impact-by-organisation.csv")
