@@ -31,6 +31,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 test: lint
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 

@@ -3,7 +3,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.urls import reverse
 
+from common.site import absolute_url
+
+from .mail import account_email_queue
 from .models import Organisation, User
 
 ROLE_CHOICES = [
@@ -169,10 +173,6 @@ class PersonForm(forms.Form):
 
 
 def _reset_url(context: dict) -> str:
-    from django.urls import reverse
-
-    from notifications.services import absolute_url
-
     return absolute_url(
         reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
     )
@@ -182,11 +182,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
     """Password reset mail goes through the outbox like every other email."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        from notifications.services import message_queue
-
-        message_queue(
-            recipient=context["user"],
-            to_email=to_email,
+        account_email_queue(
+            user=context["user"],
             kind="password_reset",
             dedup_key=f"password_reset:{context['uid']}:{context['token']}",
             template="password_reset",

@@ -4,10 +4,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Organisation
-from notifications.services import absolute_url, message_queue
+from common.site import absolute_url
 
-from .models import User
+from .mail import account_email_queue
+from .models import Organisation, User
 
 
 def password_set_url(user: User) -> str:
@@ -43,9 +43,8 @@ def user_create(
     user.full_clean()
     user.save()
     if send_welcome:
-        message_queue(
-            recipient=user,
-            to_email=user.email,
+        account_email_queue(
+            user=user,
             kind="welcome",
             dedup_key=f"welcome:{user.pk}",
             template="welcome",

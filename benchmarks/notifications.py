@@ -56,10 +56,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from accounts.models import (
-    Organisation,
-    User,
-)
+from accounts.models import Organisation, User  # noqa: E402
 from cohorts.models import Cohort, Enrolment, TrainingSession  # noqa: E402
 from lotibootcamp.celery import app  # noqa: E402
 from notifications import digests, services  # noqa: E402

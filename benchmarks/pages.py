@@ -51,10 +51,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import (
-    Organisation,
-    User,
-)
+from accounts.models import Organisation, User  # noqa: E402
 from cohorts.models import Cohort, Enrolment  # noqa: E402
 from notifications.models import Message  # noqa: E402
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.digests import week_bounds
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
-from .models import Attendance, Cohort, TrainingSession
+from .models import Attendance, Cohort, Enrolment, TrainingSession
 from .selectors import attendance_by_officer_in
 from .services import LONDON
 
@@ -99,3 +100,79 @@ register_digest_section(
     name="staff_attendance_last_week", role="programme_staff", build=staff_attendance_last_week, order=20
 )
 register_digest_section(name="staff_officers_at_risk", role="programme_staff", build=staff_officers_at_risk, order=30)
+
+
+# --- the officer's training this week, and each running cohort for staff ---
+
+
+def _session_line(session: TrainingSession) -> str:
+    local_start = session.starts_at.astimezone(LONDON)
+    local_end = session.ends_at.astimezone(LONDON)
+    when = f"{local_start:%A} {local_start.day} {local_start:%B}, {local_start:%H:%M} to {local_end:%H:%M}"
+    what = session.topic or f"Week {session.week_number}"
+    where = session.location or session.cohort.default_location or ("Online" if session.online_link else "")
+    text = f"{when}: {what}" + (f" ({where})" if where else "")
+    if session.is_cancelled:
+        text += " (cancelled)"
+    return text
+
+
+def officer_training_this_week(officers: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    start, end = week_bounds(week)
+    enrolments = list(
+        Enrolment.objects.filter(officer__in=officers, status=Enrolment.Status.SELECTED).select_related("stream")
+    )
+    sessions = TrainingSession.objects.filter(
+        cohort_id__in={enrolment.cohort_id for enrolment in enrolments}, starts_at__gte=start, starts_at__lt=end
+    ).select_related("cohort")
+    by_cohort: dict[int, list[TrainingSession]] = {}
+    for session in sessions:
+        by_cohort.setdefault(session.cohort_id, []).append(session)
+    blocks: dict[int, list[DigestBlock]] = {}
+    for enrolment in enrolments:
+        items = [
+            DigestItem(text=_session_line(session))
+            for session in by_cohort.get(enrolment.cohort_id, [])
+            if not enrolment.stream or enrolment.stream.covers(session.week_number)
+        ]
+        if items:
+            blocks.setdefault(enrolment.officer_id, []).append(
+                DigestBlock(title="Your training this week", items=items)
+            )
+    return blocks
+
+
+def staff_running_cohorts(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    start, end = week_bounds(week)
+    cohorts = list(
+        Cohort.objects.filter(status=Cohort.Status.RUNNING)
+        .annotate(
+            selected=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.SELECTED)),
+            waitlisted=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)),
+            withdrawn=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN)),
+        )
+        .order_by("start_date", "name")
+    )
+    sessions: dict[int, list[TrainingSession]] = {}
+    for session in TrainingSession.objects.filter(
+        cohort__in=cohorts, starts_at__gte=start, starts_at__lt=end
+    ).select_related("cohort"):
+        sessions.setdefault(session.cohort_id, []).append(session)
+    blocks = []
+    for cohort in cohorts:
+        items = [
+            DigestItem(
+                text=(
+                    f"{cohort.selected} of {cohort.capacity} places taken, {cohort.waitlisted} waitlisted, "
+                    f"{cohort.withdrawn} withdrawn"
+                ),
+                url=reverse("cohorts:cohort_detail", kwargs={"slug": cohort.slug}),
+            )
+        ]
+        items += [DigestItem(text=f"Session: {_session_line(session)}") for session in sessions.get(cohort.pk, [])]
+        blocks.append(DigestBlock(title=cohort.name, items=items))
+    return {user.pk: blocks for user in staff} if blocks else {}
+
+
+register_digest_section(name="officer_training_this_week", role="officer", build=officer_training_this_week, order=10)
+register_digest_section(name="staff_running_cohorts", role="programme_staff", build=staff_running_cohorts, order=10)

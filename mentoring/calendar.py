@@ -17,7 +17,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from cohorts.models import TrainingSession
-from notifications.services import absolute_url
+from common.site import absolute_url
 
 from .models import Booking
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 
+from common.site import absolute_url
 from notifications.registry import MessageSpec, register_kind, register_reminder_source
-from notifications.services import absolute_url
 
 from .calendar import booking_attachment
 from .models import Booking

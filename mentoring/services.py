@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.services import absolute_url, message_cancel_for, message_queue
+from common.site import absolute_url
+from notifications.services import message_cancel_for, message_queue
 
 from . import selectors
 from .calendar import booking_attachment

@@ -6,7 +6,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering kinds, reminder sources and digest sections happens on import.
-        from . import digests, registry, reminders  # noqa: F401
+        from accounts.mail import outbox_connect
+
+        from . import registry, services, tasks  # noqa: F401  tasks registers the send task by name
+
+        outbox_connect(services.message_queue)
 
         registry.register_kind("welcome", "Welcome to the service")
         registry.register_kind("password_reset", "Password reset")

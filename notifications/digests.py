@@ -1,18 +1,17 @@
-"""Weekly digests: who gets one, which sections each role reads, and the sections that depend only
-on cohorts. Other apps add sections with registry.register_digest_section (docs/notifications.md)."""
+"""Weekly digests: who gets one and which sections each role reads. The sections themselves belong to
+the apps whose data they show; each registers them with registry.register_digest_section from its
+AppConfig.ready() (docs/notifications.md)."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
-from django.urls import reverse
+from django.db.models import Q
 
 from accounts.models import User
-from cohorts.models import Cohort, Enrolment, TrainingSession
 
 from . import registry
-from .registry import DigestBlock, DigestItem, DigestWeek, MessageSpec
+from .registry import DigestBlock, DigestWeek, MessageSpec
 
 LONDON = ZoneInfo("Europe/London")
 DIGEST_WEEKDAY = 0  # Monday
@@ -102,86 +101,6 @@ def digests_build(*, week: DigestWeek, now: datetime | None = None, users: list[
         for user_id, blocks in section.build(members, week).items():
             digests[user_id].blocks.extend(block for block in blocks if block.items)
     return list(digests.values())
-
-
-# --- sections that depend only on cohorts ----------------------------------------------------------
-
-
-def _session_line(session: TrainingSession) -> str:
-    local_start = session.starts_at.astimezone(LONDON)
-    local_end = session.ends_at.astimezone(LONDON)
-    when = f"{local_start:%A} {local_start.day} {local_start:%B}, {local_start:%H:%M} to {local_end:%H:%M}"
-    what = session.topic or f"Week {session.week_number}"
-    where = session.location or session.cohort.default_location or ("Online" if session.online_link else "")
-    text = f"{when}: {what}" + (f" ({where})" if where else "")
-    if session.is_cancelled:
-        text += " (cancelled)"
-    return text
-
-
-def officer_training_this_week(officers: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
-    start, end = week_bounds(week)
-    enrolments = list(
-        Enrolment.objects.filter(officer__in=officers, status=Enrolment.Status.SELECTED).select_related("stream")
-    )
-    sessions = TrainingSession.objects.filter(
-        cohort_id__in={enrolment.cohort_id for enrolment in enrolments}, starts_at__gte=start, starts_at__lt=end
-    ).select_related("cohort")
-    by_cohort: dict[int, list[TrainingSession]] = {}
-    for session in sessions:
-        by_cohort.setdefault(session.cohort_id, []).append(session)
-    blocks: dict[int, list[DigestBlock]] = {}
-    for enrolment in enrolments:
-        items = [
-            DigestItem(text=_session_line(session))
-            for session in by_cohort.get(enrolment.cohort_id, [])
-            if not enrolment.stream or enrolment.stream.covers(session.week_number)
-        ]
-        if items:
-            blocks.setdefault(enrolment.officer_id, []).append(
-                DigestBlock(title="Your training this week", items=items)
-            )
-    return blocks
-
-
-def staff_running_cohorts(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
-    start, end = week_bounds(week)
-    cohorts = list(
-        Cohort.objects.filter(status=Cohort.Status.RUNNING)
-        .annotate(
-            selected=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.SELECTED)),
-            waitlisted=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)),
-            withdrawn=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WITHDRAWN)),
-        )
-        .order_by("start_date", "name")
-    )
-    sessions: dict[int, list[TrainingSession]] = {}
-    for session in TrainingSession.objects.filter(
-        cohort__in=cohorts, starts_at__gte=start, starts_at__lt=end
-    ).select_related("cohort"):
-        sessions.setdefault(session.cohort_id, []).append(session)
-    blocks = []
-    for cohort in cohorts:
-        items = [
-            DigestItem(
-                text=(
-                    f"{cohort.selected} of {cohort.capacity} places taken, {cohort.waitlisted} waitlisted, "
-                    f"{cohort.withdrawn} withdrawn"
-                ),
-                url=reverse("cohorts:cohort_detail", kwargs={"slug": cohort.slug}),
-            )
-        ]
-        items += [DigestItem(text=f"Session: {_session_line(session)}") for session in sessions.get(cohort.pk, [])]
-        blocks.append(DigestBlock(title=cohort.name, items=items))
-    return {user.pk: blocks for user in staff} if blocks else {}
-
-
-registry.register_digest_section(
-    name="officer_training_this_week", role="officer", build=officer_training_this_week, order=10
-)
-registry.register_digest_section(
-    name="staff_running_cohorts", role="programme_staff", build=staff_running_cohorts, order=10
-)
 
 
 def digest_preview_for(*, now: datetime) -> tuple[DigestWeek, list[Digest]]:

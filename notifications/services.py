@@ -2,6 +2,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -9,11 +10,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.site import absolute_url
+
 from . import registry
 from .models import Message, Unsubscription
 from .tokens import unsubscribe_token_make
 
 logger = logging.getLogger(__name__)
+
+SEND_TASK = "notifications.send"  # registered by notifications/tasks.py
 
 MAX_ATTEMPTS = 5
 # A sent task that has not claimed its row after this long was lost (broker outage, worker died).
@@ -34,10 +39,6 @@ class DeliveryError(Exception):
     def __init__(self, message: str, *, retry_in: int) -> None:
         super().__init__(message)
         self.retry_in = retry_in
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def retry_delay(attempts: int) -> int:
@@ -107,12 +108,11 @@ def _is_unsubscribed(*, recipient, kind: str) -> bool:
 def _enqueue(message_ids: list[int]) -> int:
     """Hands send tasks to the broker now and records when. A broker outage is logged, not raised:
     the rows stay queued and the sweeper hands them over again."""
-    from . import tasks  # the task module imports this one
-
+    send = current_app.tasks[SEND_TASK]  # by name: tasks.py imports this module, never the reverse
     enqueued = []
     for message_id in message_ids:
         try:
-            tasks.send.delay(message_id=message_id)
+            send.delay(message_id=message_id)
         except Exception:
             logger.exception("could not enqueue message %s; the sweeper will retry", message_id)
             break  # the broker is down: the rest would fail too

@@ -8,7 +8,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="notifications.send",
+    name=services.SEND_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

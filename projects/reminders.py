@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cohorts.models import Cohort, Enrolment, TrainingSession
+from common.site import absolute_url
 from notifications.registry import MessageSpec, register_kind, register_reminder_source
-from notifications.services import absolute_url
 
 from . import weeks
 from .models import Milestone, ProgressLog, Project

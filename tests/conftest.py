@@ -70,7 +70,6 @@ def load_reference_data() -> None:
     Playwright's sync API runs, this thread gets a new asgiref context and new connection objects
     that lack the contents serialized at set-up.)
     """
-    from django.apps import apps
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations.special import RunPython
 

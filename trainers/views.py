@@ -9,7 +9,7 @@ from accounts.permissions import Role, has_role, public, role_required, staff_re
 from cohorts import selectors as cohort_selectors
 from cohorts.exports import csv_response
 from cohorts.services import CohortError
-from notifications.services import absolute_url
+from common.site import absolute_url
 
 from . import charts, exports, forms, impact, selectors, services
 

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohorts import services as cohort_services
+from cohorts.reminders import training_reminder_send_after
 from notifications import registry, services, tasks
 from notifications.models import Message, Unsubscription
-from notifications.reminders import training_reminder_send_after
 from tests.factories import MessageFactory, OfficerFactory, StaffFactory
 
 from .conftest import london, selected_officer, session_on

@@ -1,0 +1,49 @@
+"""Every write about data-matching projects, by concern. Callers import from `projects.services` as before."""
+
+from .linkage import linkage_run_create
+from .milestones import milestone_mark_done, milestone_review, missing_ig_approvals
+from .plans import (
+    milestone_plan_customise,
+    milestone_plan_for,
+    milestone_template_save,
+    milestones_reschedule,
+)
+from .progress import (
+    LogWeekTaken,
+    can_comment_on_log,
+    log_comment_create,
+    progress_log_create,
+    progress_log_update,
+)
+from .projects import (
+    can_edit_project,
+    dataset_delete,
+    dataset_save,
+    ig_check_update,
+    project_create,
+    project_update,
+)
+from .showcase import case_study_save
+
+__all__ = [
+    "LogWeekTaken",
+    "can_comment_on_log",
+    "can_edit_project",
+    "case_study_save",
+    "dataset_delete",
+    "dataset_save",
+    "ig_check_update",
+    "linkage_run_create",
+    "log_comment_create",
+    "milestone_mark_done",
+    "milestone_plan_customise",
+    "milestone_plan_for",
+    "milestone_review",
+    "milestone_template_save",
+    "milestones_reschedule",
+    "missing_ig_approvals",
+    "progress_log_create",
+    "progress_log_update",
+    "project_create",
+    "project_update",
+]
