@@ -1,10 +1,9 @@
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse
 
+from common.forms import GovukForm, GovukFormMixin, gds_helper
 from common.site import absolute_url
 
 from .mail import account_email_queue
@@ -17,26 +16,7 @@ ROLE_CHOICES = [
 ]
 
 
-EMAIL_INVALID = "Enter an email address in the correct format, like name@example.org"
-
-
-def gds_date_field(label: str, help_text: str = "") -> DateInputField:
-    """A GOV.UK date input (day, month, year) whose messages name the field."""
-    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    return field
-
-
-def gds_helper(*fields, submit: str = "Continue") -> FormHelper:
-    helper = FormHelper()
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, Button("submit", submit))
-    return helper
-
-
-class SignInForm(auth_forms.AuthenticationForm):
+class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been closed. Contact the programme team.",
@@ -55,7 +35,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         )
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
@@ -66,7 +46,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.helper = gds_helper(Field.text("email"), submit="Send reset link")
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
@@ -74,7 +54,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         self.helper = gds_helper(Field.text("new_password1"), Field.text("new_password2"), submit="Save password")
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
@@ -88,7 +68,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         )
 
 
-class PersonForm(forms.Form):
+class PersonForm(GovukForm):
     """Staff add or edit a person and their roles."""
 
     email = forms.EmailField(

@@ -2,9 +2,9 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
-from accounts.forms import EMAIL_INVALID, gds_helper
-from accounts.forms import gds_date_field as _date_field
 from accounts.models import Organisation, User
+from common.forms import EMAIL_INVALID, GovukForm, gds_helper
+from common.forms import gds_date_field as _date_field
 
 from .models import Attendance, Cohort, CurriculumTemplate, TrainingSession
 from .services import StreamSpec
@@ -45,7 +45,7 @@ def _parse_places(text: str) -> dict[Organisation, int]:
     return places
 
 
-class CohortSettingsForm(forms.Form):
+class CohortSettingsForm(GovukForm):
     """The settings staff can change after a cohort is created."""
 
     name = forms.CharField(max_length=200, error_messages={"required": "Enter a name for the cohort"})
@@ -174,7 +174,7 @@ class CohortEditForm(CohortSettingsForm):
         self.helper = gds_helper(Field.text("name"), *self.layout_fields(), submit="Save changes")
 
 
-class SessionForm(forms.Form):
+class SessionForm(GovukForm):
     day = _date_field("Date")
     starts = forms.TimeField(
         label="Starts",
@@ -237,7 +237,7 @@ class SessionForm(forms.Form):
         return cleaned
 
 
-class CurriculumForm(forms.Form):
+class CurriculumForm(GovukForm):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter a name for the curriculum"})
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     topics = forms.CharField(
@@ -272,7 +272,7 @@ class CurriculumForm(forms.Form):
         return topics
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(GovukForm):
     officer = forms.ModelChoiceField(
         label="Officer",
         queryset=User.objects.officers().order_by("full_name"),
@@ -337,7 +337,7 @@ class ApplicationForm(forms.Form):
         return email
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(GovukForm):
     score = forms.TypedChoiceField(
         coerce=int,
         choices=[(n, str(n)) for n in range(1, 6)],
@@ -360,7 +360,7 @@ class ScoreForm(forms.Form):
         )
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(GovukForm):
     """One radio group per officer expected at the session."""
 
     def __init__(self, *args, rows, **kwargs):
@@ -383,7 +383,7 @@ class RegisterForm(forms.Form):
         return {enrolment.pk: self.cleaned_data[f"mark_{enrolment.pk}"] for enrolment, _ in self.rows}
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(GovukForm):
     file = forms.FileField(
         label="Roster CSV file",
         help_text="Columns: email, full_name, organisation (GSS code or name), job_title, stream (optional)",
@@ -406,7 +406,7 @@ class RosterUploadForm(forms.Form):
         return content
 
 
-class RosterConfirmForm(forms.Form):
+class RosterConfirmForm(GovukForm):
     content = forms.CharField(widget=forms.HiddenInput, strip=False)
 
 

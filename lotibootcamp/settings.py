@@ -203,6 +203,17 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles text, email, password, textarea, select and file widgets; these give the
+# other input types their GOV.UK classes and a width that fits what they hold.
+CRISPY_CLASS_CONVERTERS = {
+    "numberinput": "govuk-input govuk-input--width-5",
+    "urlinput": "govuk-input",
+    "fileinput": "govuk-file-upload",
+    "clearablefileinput": "govuk-file-upload",
+    "timeinput": "govuk-input govuk-input--width-5",
+    "dateinput": "govuk-input govuk-input--width-10",
+    "datetimeinput": "govuk-input govuk-input--width-20",
+}
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

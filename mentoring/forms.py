@@ -1,11 +1,10 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.forms import gds_helper
 from accounts.models import User
+from common.forms import GovukForm, GovukFormMixin, gds_date_field, gds_helper
 
 from . import selectors
 from .models import Expertise, MentorProfile
@@ -26,7 +25,7 @@ class SlotField(forms.ChoiceField):
         return selectors.parse_slot_value(value) is not None
 
 
-class SlotForm(forms.Form):
+class SlotForm(GovukForm):
     slot = SlotField(
         label="Choose a time",
         widget=forms.RadioSelect,
@@ -60,13 +59,13 @@ class SlotForm(forms.Form):
         return parsed
 
 
-class ExpertiseFilterForm(forms.Form):
+class ExpertiseFilterForm(GovukForm):
     expertise = forms.ChoiceField(
         label="Expertise", required=False, choices=[("", "Any expertise"), *Expertise.choices]
     )
 
 
-class MoveRequestForm(forms.Form):
+class MoveRequestForm(GovukForm):
     reason = forms.CharField(
         label="Why do you need to move it?",
         max_length=300,
@@ -74,7 +73,7 @@ class MoveRequestForm(forms.Form):
     )
 
 
-class NotesForm(forms.Form):
+class NotesForm(GovukForm):
     notes = forms.CharField(label="Session notes", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     action_points = forms.CharField(
         label="Action points", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line"
@@ -85,7 +84,7 @@ class NotesForm(forms.Form):
         self.helper = gds_helper(Field.textarea("notes"), Field.textarea("action_points"), submit="Save notes")
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(GovukForm):
     rating = forms.TypedChoiceField(
         label="How useful was the session?",
         coerce=int,
@@ -106,12 +105,12 @@ class FeedbackForm(forms.Form):
         )
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(GovukForm):
     officer = forms.ModelChoiceField(queryset=User.objects.officers(), error_messages={"required": "Choose an officer"})
     mentor = forms.ModelChoiceField(queryset=User.objects.mentors(), required=False)
 
 
-class MentorProfileForm(forms.ModelForm):
+class MentorProfileForm(GovukFormMixin, forms.ModelForm):
     expertise = forms.MultipleChoiceField(
         choices=Expertise.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Expertise"
     )
@@ -139,7 +138,7 @@ class MentorProfileForm(forms.ModelForm):
         )
 
 
-class WindowForm(forms.Form):
+class WindowForm(GovukForm):
     weekday = forms.TypedChoiceField(
         label="Day",
         coerce=int,
@@ -173,21 +172,8 @@ class WindowForm(forms.Form):
         return data
 
 
-class LondonDateField(DateInputField):
-    """A GOV.UK date input whose impossible dates (31 2 2026) get a GOV.UK-style message."""
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except (forms.ValidationError, OverflowError) as error:  # OverflowError: a year like 99999999999
-            raise forms.ValidationError(f"The {self.label.lower()} must be a real date") from error
-
-
-def _date_field(label: str, help_text: str = "For example, 27 10 2026") -> LondonDateField:
-    field = LondonDateField(label=label, help_text=help_text, require_all_fields=False)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    return field
+def _date_field(label: str, help_text: str = "For example, 27 10 2026"):
+    return gds_date_field(label, help_text)
 
 
 def _time_field(label: str, example: str, *, what: str) -> forms.TimeField:
@@ -199,7 +185,7 @@ def _time_field(label: str, example: str, *, what: str) -> forms.TimeField:
     )
 
 
-class OneOffWindowForm(forms.Form):
+class OneOffWindowForm(GovukForm):
     """A time offered on one date only (added to the weekly times)."""
 
     prefix = "one_off"
@@ -232,7 +218,7 @@ class OneOffWindowForm(forms.Form):
         return data
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(GovukForm):
     """Whole London days away. Overlapping leave is allowed: it changes nothing twice."""
 
     prefix = "leave"

@@ -1,12 +1,12 @@
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from accounts.forms import gds_helper
+from common.forms import GovukForm, gds_helper
 
 from . import registry
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(GovukForm):
     receive = forms.MultipleChoiceField(
         label="Emails you want to get",
         required=False,

@@ -1,34 +1,24 @@
 from datetime import date
 from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.forms import gds_helper
 from accounts.models import User
 from cohorts.models import Cohort, Enrolment
+from common.forms import GovukForm, gds_date_field, gds_helper
 
 from .models import Dataset, IGCheck, ProgressLog, Project
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class GovDateField(DateInputField):
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError("Enter a real date") from exc
-
-
 def _required(label: str) -> dict:
     return {"required": label}
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(GovukForm):
     title = forms.CharField(max_length=200, error_messages=_required("Enter a project title"))
     problem_statement = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), error_messages=_required("Enter the problem the project tackles")
@@ -65,7 +55,7 @@ class ProjectForm(forms.Form):
         self.helper = gds_helper(*fields, submit="Save project")
 
 
-class DatasetForm(forms.Form):
+class DatasetForm(GovukForm):
     name = forms.CharField(max_length=200, label="Dataset name", error_messages=_required("Enter the dataset name"))
     owning_service = forms.CharField(
         max_length=200, label="Service that owns it", error_messages=_required("Enter the service that owns it")
@@ -114,11 +104,11 @@ class DatasetForm(forms.Form):
         }
 
 
-class IGCheckForm(forms.Form):
+class IGCheckForm(GovukForm):
     status = forms.ChoiceField(
         choices=IGCheck.Status.choices, widget=forms.RadioSelect, error_messages=_required("Select a status")
     )
-    decided_on = GovDateField(label="Date", required=False, help_text="For example, 27 3 2026")
+    decided_on = gds_date_field("Date", "For example, 27 3 2026", required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -131,7 +121,7 @@ class IGCheckForm(forms.Form):
         )
 
 
-class MilestoneDoneForm(forms.Form):
+class MilestoneDoneForm(GovukForm):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     evidence_url = forms.URLField(
         required=False,
@@ -145,7 +135,7 @@ class MilestoneDoneForm(forms.Form):
         self.helper = gds_helper(Field.textarea("note"), Field.text("evidence_url"), submit="Mark as done")
 
 
-class MilestoneReviewForm(forms.Form):
+class MilestoneReviewForm(GovukForm):
     decision = forms.ChoiceField(
         choices=[("sign_off", "Sign it off"), ("send_back", "Send it back")],
         widget=forms.RadioSelect,
@@ -160,7 +150,7 @@ class MilestoneReviewForm(forms.Form):
         )
 
 
-class ProgressLogForm(forms.Form):
+class ProgressLogForm(GovukForm):
     week_number = forms.TypedChoiceField(coerce=int, label="Week", error_messages=_required("Choose the week"))
     what_i_did = forms.CharField(
         label="What I did", widget=forms.Textarea(attrs={"rows": 4}), error_messages=_required("Enter what you did")
@@ -225,7 +215,7 @@ class ProgressLogForm(forms.Form):
         }
 
 
-class CommentForm(forms.Form):
+class CommentForm(GovukForm):
     body = forms.CharField(
         label="Add a comment", widget=forms.Textarea(attrs={"rows": 4}), error_messages=_required("Enter a comment")
     )
@@ -264,8 +254,8 @@ def _share(label: str) -> forms.DecimalField:
     )
 
 
-class LinkageRunForm(forms.Form):
-    run_on = GovDateField(label="Date of run")
+class LinkageRunForm(GovukForm):
+    run_on = gds_date_field("Date of the run")
     records_left = _count("Records in first dataset")
     records_right = _count("Records in second dataset")
     candidate_pairs = _count("Candidate pairs")
@@ -310,7 +300,7 @@ class LinkageRunForm(forms.Form):
         return cleaned
 
 
-class CaseStudyForm(forms.Form):
+class CaseStudyForm(GovukForm):
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages=_required("Enter a summary"))
     what_was_linked = forms.CharField(
         label="What was linked",
@@ -335,7 +325,7 @@ class CaseStudyForm(forms.Form):
         )
 
 
-class MilestoneTemplateForm(forms.Form):
+class MilestoneTemplateForm(GovukForm):
     title = forms.CharField(max_length=200, error_messages=_required("Enter the milestone"))
     due_week = forms.IntegerField(
         min_value=1,

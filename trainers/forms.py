@@ -2,15 +2,15 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
-from accounts.forms import gds_date_field as _date_field
-from accounts.forms import gds_helper
 from cohorts.forms import YES_NO
+from common.forms import GovukForm, gds_helper
+from common.forms import gds_date_field as _date_field
 
 from .impact import MEASURES
 from .models import CascadeSession, TrainerStep
 
 
-class GraduationForm(forms.Form):
+class GraduationForm(GovukForm):
     showcase_presented = forms.ChoiceField(
         label="Did they present their project at the showcase?",
         choices=YES_NO,
@@ -34,7 +34,7 @@ class GraduationForm(forms.Form):
         )
 
 
-class TrainerStepForm(forms.Form):
+class TrainerStepForm(GovukForm):
     kind = forms.ChoiceField(
         label="Step",
         choices=TrainerStep.Kind.choices,
@@ -65,7 +65,7 @@ class TrainerStepForm(forms.Form):
         return day
 
 
-class CascadeSessionForm(forms.Form):
+class CascadeSessionForm(GovukForm):
     delivered_on = _date_field("Date", help_text="For example, 27 3 2026")
     topic = forms.CharField(max_length=200, error_messages={"required": "Enter the topic of the session"})
     format = forms.ChoiceField(
@@ -155,5 +155,5 @@ class CascadeSessionForm(forms.Form):
         }
 
 
-class ImpactMeasureForm(forms.Form):
+class ImpactMeasureForm(GovukForm):
     measure = forms.ChoiceField(label="Shade the map by", choices=list(MEASURES.items()), required=False)
