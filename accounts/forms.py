@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse
 
-from common.forms import GovukForm, GovukFormMixin, gds_helper
+from common.forms import EMAIL_INVALID, GovukForm, GovukFormMixin, gds_helper
 from common.site import absolute_url
 
 from .mail import account_email_queue
@@ -40,9 +40,7 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
         self.fields["email"].error_messages["required"] = "Enter your email address"
-        self.fields["email"].error_messages["invalid"] = (
-            "Enter an email address in the correct format, like name@example.org"
-        )
+        self.fields["email"].error_messages["invalid"] = EMAIL_INVALID
         self.helper = gds_helper(Field.text("email"), submit="Send reset link")
 
 
@@ -75,7 +73,7 @@ class PersonForm(GovukForm):
         label="Email address",
         error_messages={
             "required": "Enter an email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "invalid": EMAIL_INVALID,
         },
     )
     full_name = forms.CharField(label="Full name", max_length=150, error_messages={"required": "Enter a full name"})

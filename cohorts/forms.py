@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from common.forms import EMAIL_INVALID, GovukForm, gds_helper
+from common.forms import EMAIL_INVALID, GovukForm, each_line, gds_helper
 from common.forms import gds_date_field as _date_field
 
 from .models import Attendance, Cohort, CurriculumTemplate, TrainingSession
@@ -11,8 +11,7 @@ from .services import StreamSpec
 
 
 def _parse_streams(text: str, weeks: int | None) -> list[StreamSpec]:
-    streams = []
-    for number, line in enumerate((line for line in text.splitlines() if line.strip()), start=1):
+    def stream(number: int, line: str) -> StreamSpec:
         parts = [part.strip() for part in line.split(",")]
         if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
             raise forms.ValidationError(
@@ -21,7 +20,9 @@ def _parse_streams(text: str, weeks: int | None) -> list[StreamSpec]:
         name, first, last = parts[0], int(parts[1]), int(parts[2])
         if not name or first < 1 or first > last or (weeks and last > weeks):
             raise forms.ValidationError(f"Line {number}: weeks must run from 1 to {weeks or 52}, first before last")
-        streams.append(StreamSpec(name=name, first_week=first, last_week=last))
+        return StreamSpec(name=name, first_week=first, last_week=last)
+
+    streams = each_line(text, stream)
     if len({stream.name.casefold() for stream in streams}) != len(streams):
         raise forms.ValidationError("Give each stream a different name")
     return streams
@@ -33,15 +34,24 @@ def _parse_places(text: str) -> dict[Organisation, int]:
         lookup[organisation.name.casefold()] = organisation
         if organisation.gss_code:
             lookup[organisation.gss_code.casefold()] = organisation
-    places = {}
-    for number, line in enumerate((line for line in text.splitlines() if line.strip()), start=1):
-        name, _, count = line.rpartition(":")
-        organisation = lookup.get(name.strip().casefold())
-        if organisation is None or not count.strip().isdigit():
+
+    def place(number: int, line: str) -> tuple[Organisation, int]:
+        name, colon, count = line.rpartition(":")
+        if not colon or not name.strip():
             raise forms.ValidationError(
                 f"Line {number}: write each as organisation name or GSS code, a colon, then places – like Camden: 2"
             )
-        places[organisation] = int(count)
+        organisation = lookup.get(name.strip().casefold())
+        if organisation is None:
+            raise forms.ValidationError(
+                f"Line {number}: there is no organisation called {name.strip()} – use its name as on the "
+                "organisations page, or its GSS code"
+            )
+        if not count.strip().isdigit():
+            raise forms.ValidationError(f"Line {number}: places for {organisation.name} must be a whole number, like 2")
+        return organisation, int(count)
+
+    places = dict(each_line(text, place))
     return places
 
 

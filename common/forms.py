@@ -171,8 +171,9 @@ class GovukDateField(DateInputField):
             return None
         missing = [part for part, text in zip(PARTS, (day, month, year), strict=True) if not text]
         if missing:
-            self._mark(missing)
-            raise ValidationError(f"{_sentence(self.label)} must include a {' and '.join(missing)}", code="incomplete")
+            message = f"{_sentence(self.label)} must include a {' and '.join(missing)}"
+            self._mark(missing, message)
+            raise ValidationError(message, code="incomplete")
         month_number = MONTHS.get(month.lower()) or (int(month) if month.isdigit() else None)
         wrong = [
             part
@@ -192,15 +193,34 @@ class GovukDateField(DateInputField):
                 self.validate(result)
                 self.run_validators(result)
                 return result
-        self._mark(wrong)
-        raise ValidationError(f"{_sentence(self.label)} must be a real date", code="invalid")
+        message = f"{_sentence(self.label)} must be a real date"
+        self._mark(wrong, message)
+        raise ValidationError(message, code="invalid")
 
-    def _mark(self, parts: list[str]) -> None:
+    def _mark(self, parts: list[str], message: str) -> None:
+        """Highlights the wrong parts; the error summary lists the message once (summary_errors)."""
         for part in parts:
-            self.fields[PARTS.index(part)].widget.errors = ["error"]
+            self.fields[PARTS.index(part)].widget.errors = [message]
 
 
 def gds_date_field(label: str, help_text: str = "For example, 27 3 2027", *, required: bool = True) -> GovukDateField:
     field = GovukDateField(label=label, help_text=help_text, require_all_fields=False, required=required)
     field.error_messages["required"] = f"Enter the {_lower(label)}"
     return field
+
+
+def each_line(text: str, parse, *, separators: str = "") -> list:
+    """Parses a multi-line answer one line at a time and reports every bad line, not just the first:
+    `parse(number, line)` returns the line's value or raises ValidationError with the message for that
+    line ("Line 3: ..."). Blank lines are skipped; `separators` (like ",") also split lines."""
+    for separator in separators:
+        text = text.replace(separator, "\n")
+    values, errors = [], []
+    for number, line in enumerate((line.strip() for line in text.splitlines() if line.strip()), start=1):
+        try:
+            values.append(parse(number, line))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return values

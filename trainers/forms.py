@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 
 from cohorts.forms import YES_NO
-from common.forms import GovukForm, gds_helper
+from common.forms import GovukForm, each_line, gds_helper
 from common.forms import gds_date_field as _date_field
 
 from .impact import MEASURES
@@ -121,16 +121,15 @@ class CascadeSessionForm(GovukForm):
         return day
 
     def clean_attendee_emails(self) -> list[str]:
-        emails = [line.strip() for line in self.cleaned_data["attendee_emails"].replace(",", "\n").splitlines()]
-        emails = [email for email in emails if email]
-        for email in emails:
+        def email(number: int, line: str) -> str:
             try:
-                forms.EmailField().clean(email)
+                return forms.EmailField().clean(line)
             except forms.ValidationError:
                 raise forms.ValidationError(
-                    f"Enter {email} as an email address in the correct format, like name@example.org"
+                    f"Attendee {number} ({line}): enter an email address in the correct format, like name@example.com"
                 ) from None
-        return emails
+
+        return each_line(self.cleaned_data["attendee_emails"], email, separators=",")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -88,7 +88,7 @@ def _attendee_emails_clean(emails: list[str], colleagues_reached: int) -> list[s
             validate_email(email)
         except ValidationError as exc:
             raise CascadeSessionInvalid(
-                "attendee_emails", f"Enter {email} as an email address in the correct format, like name@example.org"
+                "attendee_emails", f"Enter {email} as an email address in the correct format, like name@example.com"
             ) from exc
         if email not in cleaned:
             cleaned.append(email)

@@ -45,9 +45,33 @@ def inline_code(html: str) -> list[str]:
     return re.findall(r"<script(?![^>]*\ssrc=)[^>]*>|\sstyle=\"|<style", html)
 
 
+GOVUK_CLASS = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "number": "govuk-input",
+    "url": "govuk-input",
+    "password": "govuk-input",
+    "file": "govuk-file-upload",
+}
+
+
+def form_defects(html: str) -> list[str]:
+    """What would let the browser, not the GOV.UK error summary, answer bad input, or leave an input
+    unstyled: a form without novalidate, an input without its GOV.UK class, a silent maxlength."""
+    defects = [tag for tag in re.findall(r"<form[^>]*>", html) if "novalidate" not in tag]
+    for tag in re.findall(r"<input[^>]*>", html):
+        kind = re.search(r'type="(\w+)"', tag)
+        kind = kind.group(1) if kind else "text"
+        if kind in GOVUK_CLASS and GOVUK_CLASS[kind] not in tag:
+            defects.append(tag)
+        if "maxlength" in tag:
+            defects.append(tag)
+    return defects
+
+
 def test_get_never_writes_and_pages_carry_no_inline_code_for_any_role(client):
     call_command("seed_demo", verbosity=0)
-    writers, inline, reached = {}, {}, set()
+    writers, inline, forms, reached = {}, {}, {}, set()
     for email in ROLES:
         client.force_login(User.objects.get(email=email))
         for name, route, _ in PATTERNS:
@@ -60,8 +84,11 @@ def test_get_never_writes_and_pages_carry_no_inline_code_for_any_role(client):
                 reached.add(name)
                 if found := inline_code(response.content.decode()):
                     inline[f"{email} GET {url} ({name})"] = found
+                if found := form_defects(response.content.decode()):
+                    forms[f"{email} GET {url} ({name})"] = found
     assert writers == {}
     assert inline == {}
+    assert forms == {}
     # The walk really reached pages of every app (URLs with ids depend on which rows exist).
     assert {
         "home",

@@ -257,7 +257,7 @@ def test_cascade_session_form_shows_errors_and_saves_nothing(client):
     page = response.content.decode()
     assert "The date must be today or in the past" in page
     assert "The number of colleagues reached must be at least 1" in page
-    assert "Enter not an email as an email address in the correct format" in page
+    assert "Attendee 1 (not an email): enter an email address in the correct format, like name@example.com" in page
     assert "govuk-error-summary" in page
     assert CascadeSession.objects.count() == 0
 
