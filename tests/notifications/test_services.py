@@ -108,8 +108,8 @@ def test_sweeper_sends_once_after_broker_outage(broker_down, monkeypatch, django
     monkeypatch.undo()  # the broker is back (and tasks run in this process)
     monkeypatch.setattr("lotibootcamp.celery.app.conf.task_always_eager", True)
     later = timezone.now() + timedelta(minutes=6)
-    assert services.outbox_sweep(now=later) == services.SweepResult(enqueued=1, stuck_failed=0)
-    assert services.outbox_sweep(now=later + timedelta(minutes=6)) == services.SweepResult(enqueued=0, stuck_failed=0)
+    assert services.outbox_sweep(now=later) == services.SweepResult(enqueued=1)
+    assert services.outbox_sweep(now=later + timedelta(minutes=6)) == services.SweepResult(enqueued=0)
     message.refresh_from_db()
     assert message.status == Message.Status.SENT
     assert len(mail.outbox) == 1
@@ -120,16 +120,54 @@ def test_sweeper_leaves_a_row_whose_task_is_on_its_way():
     assert services.outbox_sweep().enqueued == 0
 
 
-def test_message_stuck_in_sending_is_failed_for_review_not_sent_again(eager):
-    message = MessageFactory(status=Message.Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=20))
-    fresh = MessageFactory(status=Message.Status.SENDING, claimed_at=timezone.now())
+def test_send_interrupted_past_its_lease_is_sent_again_with_the_same_message_id(eager):
+    message = MessageFactory(
+        status=Message.Status.SENDING, attempts=1, claimed_at=timezone.now() - services.sending.SENDING_LEASE * 2
+    )
+    fresh = MessageFactory(status=Message.Status.SENDING, attempts=1, claimed_at=timezone.now())
     result = services.outbox_sweep()
     message.refresh_from_db()
     fresh.refresh_from_db()
-    assert result == services.SweepResult(enqueued=0, stuck_failed=1)
-    assert (message.status, fresh.status) == (Message.Status.FAILED, Message.Status.SENDING)
-    assert "stopped while sending" in message.last_error
+    assert result == services.SweepResult(enqueued=1, released=1, stuck_failed=0)
+    assert (message.status, message.attempts, message.delivery_unknown) == (Message.Status.SENT, 2, True)
+    assert fresh.status == Message.Status.SENDING
+    [email] = mail.outbox
+    assert email.extra_headers["Message-ID"] == message.internet_message_id
+    assert email.message()["Message-ID"] == message.internet_message_id
+
+
+def test_send_interrupted_on_its_last_attempt_is_failed_as_delivery_unknown():
+    message = MessageFactory(
+        status=Message.Status.SENDING,
+        attempts=services.MAX_ATTEMPTS,
+        claimed_at=timezone.now() - services.sending.SENDING_LEASE * 2,
+    )
+    assert services.outbox_sweep() == services.SweepResult(enqueued=0, released=0, stuck_failed=1)
+    message.refresh_from_db()
+    assert (message.status, message.delivery_unknown) == (Message.Status.FAILED, True)
     assert mail.outbox == []
+
+
+def test_sending_lease_outlasts_the_send_tasks_time_limit():
+    assert services.sending.SENDING_LEASE.total_seconds() > tasks.send.time_limit > tasks.send.soft_time_limit
+
+
+def test_sweeper_re_enqueues_a_row_handed_over_more_than_a_minute_ago():
+    MessageFactory(enqueued_at=timezone.now() - timedelta(seconds=61))
+    MessageFactory(enqueued_at=timezone.now() - timedelta(seconds=30))
+    assert services.outbox_sweep().enqueued == 1
+
+
+def test_every_attempt_at_one_message_carries_its_message_id(failing_mail, settings):
+    message = MessageFactory()
+    with pytest.raises(services.DeliveryError):
+        services.message_deliver(message_id=message.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Message.objects.filter(pk=message.pk).update(send_after=None)
+    assert services.message_deliver(message_id=message.pk) is True
+    [email] = mail.outbox
+    assert email.message()["Message-ID"] == message.internet_message_id
+    assert message.internet_message_id.endswith("@example.org>")
 
 
 def test_message_resend_queues_a_failed_message_again(eager, django_capture_on_commit_callbacks):
