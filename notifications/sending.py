@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -46,7 +46,8 @@ SEND_TIME_LIMIT = 60
 # so it is queued again with the same Message-ID and marked delivery_unknown.
 SENDING_LEASE = timedelta(minutes=2)
 # After the mail server accepted a message, a failed "sent" write is handed to the broker as a
-# record_sent task, retried at this interval until the database answers.
+# record_sent task (run at once, by a fresh connection), retried at this interval until the database
+# answers.
 RECORD_SENT_RETRY = 5
 
 
@@ -178,7 +179,7 @@ def message_deliver(*, message_id: int) -> bool:
     sent_at = timezone.now()
     try:
         message_record_sent(message_id=message.pk, sent_at=sent_at)
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):  # InterfaceError: the connection itself is gone
         _record_sent_later(message_id=message.pk, sent_at=sent_at)
     return True
 
@@ -215,7 +216,7 @@ def _record_sent_later(*, message_id: int, sent_at: datetime) -> None:
     logger.exception("message %s was accepted but could not be marked sent; recording it later", message_id)
     try:
         current_app.tasks["notifications.record_sent"].apply_async(
-            kwargs={"message_id": message_id, "sent_at": sent_at.isoformat()}, countdown=RECORD_SENT_RETRY
+            kwargs={"message_id": message_id, "sent_at": sent_at.isoformat()}
         )
     except Exception:
         logger.exception("message %s: the broker is down too; its lease will send it again", message_id)

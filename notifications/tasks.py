@@ -2,7 +2,7 @@ import logging
 from datetime import datetime
 
 from celery import shared_task
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 
 from . import sending, services
 
@@ -41,7 +41,7 @@ def record_sent(self, *, message_id: int, sent_at: str) -> None:
     """The mail server accepted this message but the database failed before it was marked sent."""
     try:
         sending.message_record_sent(message_id=message_id, sent_at=datetime.fromisoformat(sent_at))
-    except DatabaseError as exc:
+    except (DatabaseError, InterfaceError) as exc:
         raise self.retry(exc=exc, countdown=sending.RECORD_SENT_RETRY) from exc
 
 
