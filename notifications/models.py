@@ -76,3 +76,17 @@ class Unsubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} does not receive {self.kind}"
+
+
+class DigestRun(models.Model):
+    """The weekly digests of one ISO week were built and queued. Without a row for this week, the
+    next hourly run from Monday 08:00 London on builds them: a missed Monday catches up."""
+
+    week = models.CharField(max_length=10, unique=True)  # "2026-W24"
+    ran_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week"]
+
+    def __str__(self) -> str:
+        return f"digests for {self.week}"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import registry, sending
-from .models import Message, Unsubscription
+from .models import DigestRun, Message, Unsubscription
 
 # Sending lives in .sending; its public names are kept here for the apps and commands that use them.
 from .sending import (  # noqa: F401
@@ -248,20 +248,23 @@ class DigestResult:
 
 
 def digests_send_weekly(*, now: datetime | None = None, force: bool = False, enqueue: bool = True) -> DigestResult:
-    """Queues this ISO week's digests when it is Monday 08:00 to 08:59 in London (beat runs hourly in
-    UTC, so this is right either side of a clock change). One per person per week through the key
-    `digest:<user>:<year>-W<week>`; people with nothing to read get none. `force` skips the clock
-    check (the command and tests use it)."""
+    """Queues this ISO week's digests on the first hourly run from Monday 08:00 London on (beat runs
+    hourly in UTC, so this is right either side of a clock change). If that run did not happen
+    (beat or the database down), the next one that week catches up. A DigestRun row records that the
+    week is done; the key `digest:<user>:<year>-W<week>` keeps it to one per person even when two
+    runs race. People with nothing to read get none. `force` skips the clock and the record (the
+    command and tests use it)."""
     from . import digests
 
     now = now or timezone.now()
-    if not force and not digests.is_digest_hour(now):
-        return DigestResult(week=None, queued=0, empty=0, enqueued=0)
     week = digests.digest_week(now)
+    if not force and (now < digests.digest_due_at(week) or DigestRun.objects.filter(week=week.label).exists()):
+        return DigestResult(week=None, queued=0, empty=0, enqueued=0)
     built = digests.digests_build(week=week, now=now)
     specs = [digest.spec for digest in built if digest.blocks]
     with transaction.atomic():
         queued = messages_queue_many(specs=specs)
+        DigestRun.objects.bulk_create([DigestRun(week=week.label)], ignore_conflicts=True)
     enqueued = outbox_enqueue_due(now=now) if enqueue else 0
     return DigestResult(week=week.label, queued=queued, empty=len(built) - len(specs), enqueued=enqueued)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cohorts import services as cohort_services
 from notifications import registry, services, tasks
-from notifications.models import Message, Unsubscription
+from notifications.models import DigestRun, Message, Unsubscription
 from notifications.reminders import training_reminder_send_after
 from tests.factories import MessageFactory, OfficerFactory, StaffFactory
 
@@ -331,11 +331,38 @@ def test_weekly_digest_gives_staff_each_running_cohort():
     assert "Tuesday 9 June, 10:00 to 16:00" in message.body_text
 
 
-def test_weekly_digest_is_not_sent_outside_the_monday_hour():
+def test_weekly_digest_is_not_sent_before_monday_eight_nor_again_after_the_weeks_run():
     session = session_on(date(2026, 6, 9))
     selected_officer(session.cohort)
-    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 9)).queued == 0
-    assert services.digests_send_weekly(now=london(date(2026, 6, 9), 8)).queued == 0
+    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 7, 59)).queued == 0
+    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 8)).queued == 1
+    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 9)).week is None
+    assert services.digests_send_weekly(now=london(date(2026, 6, 9), 8)).week is None
+    assert Message.objects.filter(kind="weekly_digest").count() == 1
+
+
+def test_weekly_digests_catch_up_when_beat_missed_the_whole_monday_morning(eager):
+    """Beat is down from Monday 00:00 to 12:59 London; its hourly runs resume at 13:00."""
+    DigestRun.objects.create(week="2026-W23")  # last week's went as usual
+    session = session_on(date(2026, 6, 9))
+    officer = selected_officer(session.cohort)
+    staff = StaffFactory()
+    runs = [london(date(2026, 6, 7), hour) for hour in range(24)]  # Sunday
+    runs += [london(date(2026, 6, 8), hour) for hour in range(13, 24)]  # Monday from 13:00
+    runs += [london(date(2026, 6, 9), hour) for hour in range(24)]  # Tuesday
+    sent_at = []
+    for now in runs:
+        with time_machine.travel(now, tick=False):
+            before = len(mail.outbox)
+            tasks.weekly_digests.apply()
+            if len(mail.outbox) > before:
+                sent_at.append((now, len(mail.outbox) - before))
+    assert sent_at == [(london(date(2026, 6, 8), 13), 2)]
+    assert sorted(email.to[0] for email in mail.outbox) == sorted([officer.email, staff.email])
+    assert set(Message.objects.values_list("dedup_key", flat=True)) == {
+        f"digest:{officer.pk}:2026-W24",
+        f"digest:{staff.pk}:2026-W24",
+    }
 
 
 # --- preferences ----------------------------------------------------------------------------------
