@@ -4,12 +4,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from . import registry, sending
 from .models import DigestRun, Message, Unsubscription
+from .rendering import email_render
 
 # Sending lives in .sending; its public names are kept here for the apps and commands that use them.
 from .sending import (  # noqa: F401
@@ -72,15 +72,15 @@ def _message_build(
         context.update(links, kind_label=registry.KINDS[kind].label)
         headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    subject = " ".join(render_to_string(f"notifications/email/{template}_subject.txt", context).split())
+    rendered = email_render(template=template, context=context)
     return Message(
         recipient=recipient,
         to_email=to_email,
         kind=kind,
         dedup_key=dedup_key,
-        subject=subject[:200],
-        body_text=render_to_string(f"notifications/email/{template}.txt", context),
-        body_html=render_to_string(f"notifications/email/{template}.html", context),
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
         attachments=attachments or [],
         headers=headers,
         is_essential=essential,
