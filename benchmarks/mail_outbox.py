@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lotibootcamp_bench_mail")
 CONCURRENCY = 2
 TOTAL = 200
-SINK_DELAY = 0.05  # seconds between receiving a message's data and answering 250, as a real server takes
+SINK_DELAY = float(os.environ.get("BENCH_SINK_DELAY", "0.2"))  # seconds from the data to the 250 answer
 
 
 def free_port() -> int:
