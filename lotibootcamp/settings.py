@@ -141,7 +141,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat runs in UTC; tasks that care about London business hours compute them in Europe/London.
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 300.0},
+    # Every minute: interrupted sends queued again, lost or late tasks handed over again.
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     # Every 5 minutes: queue reminders that are due, cancel those whose cause went away.
     "dispatch-reminders": {"task": "notifications.dispatch_reminders", "schedule": crontab(minute="*/5")},
     # Hourly in UTC; the task itself sends only in the Monday 08:00 London hour (GMT or BST).
@@ -227,6 +228,8 @@ NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LOTI Data Science Bootcamp <bootcamp@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may block; far below the send task's time limit (notifications.sending).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Mentoring ------------------------------------------------------------------------------------
 # Fairness: how many upcoming mentoring sessions one officer may hold in one week (Monday to Sunday).

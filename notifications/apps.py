@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
         # Registering kinds, reminder sources and digest sections happens on import.
         from accounts.mail import outbox_connect
 
-        from . import registry, services, tasks  # noqa: F401  tasks registers the send task by name
+        from . import registry, services, tasks  # noqa: F401  tasks: notifications.sending looks them up by name
 
         outbox_connect(services.message_queue)
 

@@ -27,9 +27,9 @@ DIGEST_KIND = registry.register_kind(
 ROLE_FLAGS = {"programme_staff": "is_programme_staff", "mentor": "is_mentor", "officer": "is_officer"}
 
 
-def is_digest_hour(now: datetime) -> bool:
-    local = now.astimezone(LONDON)
-    return local.weekday() == DIGEST_WEEKDAY and local.hour == DIGEST_HOUR
+def digest_due_at(week: DigestWeek) -> datetime:
+    """Monday 08:00 London of `week`: its digests go from then on."""
+    return datetime.combine(week.monday, time(DIGEST_HOUR), tzinfo=LONDON)
 
 
 def digest_week(now: datetime) -> DigestWeek:
@@ -76,7 +76,7 @@ class Digest:
             kind=DIGEST_KIND.name,
             template="weekly_digest",
             context={"user": self.user, "week": self.week, "blocks": self.blocks},
-            send_after=datetime.combine(self.week.monday, time(DIGEST_HOUR), tzinfo=LONDON),
+            send_after=digest_due_at(self.week),
         )
 
 

@@ -1,5 +1,14 @@
+from email.utils import make_msgid, parseaddr
+
 from django.conf import settings
 from django.db import models
+
+
+def internet_message_id_make() -> str:
+    """A fresh RFC 5322 Message-ID on the sender's domain. It is stored with the row, so every attempt
+    to send one outbox message carries the same Message-ID and a receiver can tell a repeat."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "lotibootcamp.invalid"
+    return make_msgid(idstring="outbox", domain=domain)
 
 
 class Message(models.Model):
@@ -38,6 +47,10 @@ class Message(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    internet_message_id = models.CharField(max_length=255, default=internet_message_id_make)
+    # Set when a send was interrupted (the worker died, or its lease ran out) with the mail server's
+    # answer unknown, and the message was sent again: it may have arrived twice.
+    delivery_unknown = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -63,3 +76,17 @@ class Unsubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} does not receive {self.kind}"
+
+
+class DigestRun(models.Model):
+    """The weekly digests of one ISO week were built and queued. Without a row for this week, the
+    next hourly run from Monday 08:00 London on builds them: a missed Monday catches up."""
+
+    week = models.CharField(max_length=10, unique=True)  # "2026-W24"
+    ran_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week"]
+
+    def __str__(self) -> str:
+        return f"digests for {self.week}"

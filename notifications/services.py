@@ -1,49 +1,36 @@
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from common.site import absolute_url
 
-from . import registry
-from .models import Message, Unsubscription
+from . import registry, sending
+from .models import DigestRun, Message, Unsubscription
+from .rendering import email_render
+
+# Sending lives in .sending; its public names are kept here for the apps and commands that use them.
+from .sending import (  # noqa: F401
+    MAX_ATTEMPTS,
+    DeliveryError,
+    SweepResult,
+    _is_unsubscribed,
+    message_deliver,
+    outbox_enqueue_due,
+    outbox_release_expired,
+    outbox_send_due_now,
+    outbox_sweep,
+    retry_delay,
+)
 from .tokens import unsubscribe_token_make
 
 logger = logging.getLogger(__name__)
 
-SEND_TASK = "notifications.send"  # registered by notifications/tasks.py
-
-MAX_ATTEMPTS = 5
-# A sent task that has not claimed its row after this long was lost (broker outage, worker died).
-ENQUEUE_STALE_AFTER = timedelta(minutes=5)
-# A scheduled row (a reminder, a digest) is first handed over by the dispatch pass that re-checks its
-# cause (every 5 minutes); the sweeper takes one that was never handed over only after two passes.
-DISPATCH_GRACE = timedelta(minutes=10)
-# A row still `sending` this long after it was claimed belongs to a worker that died mid-send, well
-# past the Celery hard time limit. Whether the server accepted the email is unknown, so it is marked
-# failed for staff to review and resend rather than risking a duplicate.
-SENDING_STUCK_AFTER = timedelta(minutes=15)
 BULK_BATCH = 500
-
-
-class DeliveryError(Exception):
-    """Sending failed; the message stays queued and is tried again after `retry_in` seconds."""
-
-    def __init__(self, message: str, *, retry_in: int) -> None:
-        super().__init__(message)
-        self.retry_in = retry_in
-
-
-def retry_delay(attempts: int) -> int:
-    """Seconds before the next try after `attempts` failures: 30 s, 1, 2, 4 minutes (capped at 10)."""
-    return min(600, 30 * 2 ** max(0, attempts - 1))
 
 
 # --- writing messages ---------------------------------------------------------------------------
@@ -83,43 +70,20 @@ def _message_build(
         context.update(links, kind_label=registry.KINDS[kind].label)
         headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    subject = " ".join(render_to_string(f"notifications/email/{template}_subject.txt", context).split())
+    rendered = email_render(template=template, context=context)
     return Message(
         recipient=recipient,
         to_email=to_email,
         kind=kind,
         dedup_key=dedup_key,
-        subject=subject[:200],
-        body_text=render_to_string(f"notifications/email/{template}.txt", context),
-        body_html=render_to_string(f"notifications/email/{template}.html", context),
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
         attachments=attachments or [],
         headers=headers,
         is_essential=essential,
         send_after=send_after,
     )
-
-
-def _is_unsubscribed(*, recipient, kind: str) -> bool:
-    if recipient is None or not registry.kind_is_optional(kind):
-        return False
-    return Unsubscription.objects.filter(user=recipient, kind=kind).exists()
-
-
-def _enqueue(message_ids: list[int]) -> int:
-    """Hands send tasks to the broker now and records when. A broker outage is logged, not raised:
-    the rows stay queued and the sweeper hands them over again."""
-    send = current_app.tasks[SEND_TASK]  # by name: tasks.py imports this module, never the reverse
-    enqueued = []
-    for message_id in message_ids:
-        try:
-            send.delay(message_id=message_id)
-        except Exception:
-            logger.exception("could not enqueue message %s; the sweeper will retry", message_id)
-            break  # the broker is down: the rest would fail too
-        enqueued.append(message_id)
-    if enqueued:
-        Message.objects.filter(pk__in=enqueued, status=Message.Status.QUEUED).update(enqueued_at=timezone.now())
-    return len(enqueued)
 
 
 def message_queue(
@@ -162,7 +126,7 @@ def message_queue(
             return None
         raise
     if send_after is None or send_after <= timezone.now():
-        transaction.on_commit(lambda: _enqueue([message.pk]))
+        transaction.on_commit(lambda: sending.enqueue([message.pk]))
     return message
 
 
@@ -229,150 +193,9 @@ def message_resend(*, message: Message) -> Message:
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.QUEUED, attempts=0, send_after=None, enqueued_at=None, claimed_at=None
     )
-    transaction.on_commit(lambda: _enqueue([message.pk]))
+    transaction.on_commit(lambda: sending.enqueue([message.pk]))
     message.refresh_from_db()
     return message
-
-
-# --- sending --------------------------------------------------------------------------------------
-
-
-def message_claim(*, message_id: int) -> Message | None:
-    """Atomically moves a queued message to sending; only one caller can win the row."""
-    claimed = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).update(
-        status=Message.Status.SENDING, claimed_at=timezone.now()
-    )
-    if not claimed:
-        return None
-    return Message.objects.select_related("recipient").get(pk=message_id)
-
-
-def _email_build(message: Message) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_email],
-        headers={**message.headers, "X-Outbox-Reference": f"outbox-{message.pk}"},
-    )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
-    for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-    return email
-
-
-def message_deliver(*, message_id: int) -> bool:
-    """Sends a queued message once. Returns True if this call sent it.
-
-    A failure puts the row back to queued with send_after pushed back (30 s, 1, 2, 4 minutes) and
-    raises DeliveryError so the task retries then; after MAX_ATTEMPTS the row is failed, visible on
-    the staff outbox page, and nothing is raised.
-    """
-    message = message_claim(message_id=message_id)
-    if message is None:
-        return False
-    if _is_unsubscribed(recipient=message.recipient, kind=message.kind):
-        Message.objects.filter(pk=message.pk).update(status=Message.Status.CANCELLED)
-        return False
-    try:
-        _email_build(message).send(fail_silently=False)
-    except Exception as exc:
-        attempts = message.attempts + 1
-        error = repr(exc)[:2000]
-        if attempts >= MAX_ATTEMPTS:
-            Message.objects.filter(pk=message.pk).update(
-                status=Message.Status.FAILED, attempts=attempts, last_error=error
-            )
-            logger.error("message %s failed %s times and was given up: %s", message.pk, attempts, error)
-            return False
-        delay = retry_delay(attempts)
-        retry_at = timezone.now() + timedelta(seconds=delay)
-        Message.objects.filter(pk=message.pk).update(
-            status=Message.Status.QUEUED, attempts=attempts, last_error=error, send_after=retry_at, enqueued_at=retry_at
-        )
-        raise DeliveryError(str(exc), retry_in=delay) from exc
-    Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENT, attempts=message.attempts + 1, sent_at=timezone.now(), last_error=""
-    )
-    return True
-
-
-def outbox_due(*, now: datetime):
-    """Queued rows whose time has come."""
-    from django.db.models import Q
-
-    return Message.objects.filter(status=Message.Status.QUEUED).filter(
-        Q(send_after__isnull=True) | Q(send_after__lte=now)
-    )
-
-
-def outbox_enqueue_due(
-    *, now: datetime | None = None, stale_after: timedelta = ENQUEUE_STALE_AFTER, missed_only: bool = False
-) -> int:
-    """Hands over every due queued row that has no task on its way (never enqueued, or enqueued more
-    than `stale_after` ago and still queued, so its task was lost).
-
-    `missed_only` (the sweeper) takes a row never handed over only once whoever should have handed
-    it over had its chance: the commit hook (`stale_after` after the row was written) or, for a
-    scheduled row, the dispatcher's pass, which first cancels reminders whose cause went away
-    (`DISPATCH_GRACE` after it fell due). Otherwise the sweeper could send a reminder for a session
-    cancelled a minute before it was due."""
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    never_enqueued = Q(enqueued_at__isnull=True)
-    if missed_only:
-        never_enqueued &= Q(send_after__isnull=True, created_at__lt=now - stale_after) | Q(
-            send_after__lt=now - DISPATCH_GRACE
-        )
-    ids = list(
-        outbox_due(now=now)
-        .filter(never_enqueued | Q(enqueued_at__lt=now - stale_after))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return _enqueue(ids)
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    enqueued: int
-    stuck_failed: int
-
-
-def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Re-enqueues messages left queued (the broker was down at commit time, or a worker died before
-    it claimed the row) and marks rows stuck in `sending` failed for staff review."""
-    now = now or timezone.now()
-    stuck = outbox_sweep_stuck(now=now)
-    return SweepResult(enqueued=outbox_enqueue_due(now=now, missed_only=True), stuck_failed=stuck)
-
-
-def outbox_sweep_stuck(*, now: datetime | None = None) -> int:
-    """Marks failed the rows left `sending` by a worker that died mid-send (see SENDING_STUCK_AFTER)."""
-    now = now or timezone.now()
-    stuck = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=now - SENDING_STUCK_AFTER).update(
-        status=Message.Status.FAILED,
-        last_error="The worker stopped while sending. It may or may not have gone: check before sending again.",
-    )
-    if stuck:
-        logger.error("%s messages were stuck in sending and are now failed", stuck)
-    return stuck
-
-
-def outbox_send_due_now(*, now: datetime | None = None) -> tuple[int, int]:
-    """Sends every due queued row in this process (the command for machines with no worker).
-    Returns (sent, failed_or_retrying)."""
-    now = now or timezone.now()
-    sent = failed = 0
-    for message_id in outbox_due(now=now).order_by("pk").values_list("pk", flat=True):
-        try:
-            if message_deliver(message_id=message_id):
-                sent += 1
-        except DeliveryError:
-            failed += 1
-    return sent, failed
 
 
 # --- reminders ------------------------------------------------------------------------------------
@@ -423,20 +246,23 @@ class DigestResult:
 
 
 def digests_send_weekly(*, now: datetime | None = None, force: bool = False, enqueue: bool = True) -> DigestResult:
-    """Queues this ISO week's digests when it is Monday 08:00 to 08:59 in London (beat runs hourly in
-    UTC, so this is right either side of a clock change). One per person per week through the key
-    `digest:<user>:<year>-W<week>`; people with nothing to read get none. `force` skips the clock
-    check (the command and tests use it)."""
+    """Queues this ISO week's digests on the first hourly run from Monday 08:00 London on (beat runs
+    hourly in UTC, so this is right either side of a clock change). If that run did not happen
+    (beat or the database down), the next one that week catches up. A DigestRun row records that the
+    week is done; the key `digest:<user>:<year>-W<week>` keeps it to one per person even when two
+    runs race. People with nothing to read get none. `force` skips the clock and the record (the
+    command and tests use it)."""
     from . import digests
 
     now = now or timezone.now()
-    if not force and not digests.is_digest_hour(now):
-        return DigestResult(week=None, queued=0, empty=0, enqueued=0)
     week = digests.digest_week(now)
+    if not force and (now < digests.digest_due_at(week) or DigestRun.objects.filter(week=week.label).exists()):
+        return DigestResult(week=None, queued=0, empty=0, enqueued=0)
     built = digests.digests_build(week=week, now=now)
     specs = [digest.spec for digest in built if digest.blocks]
     with transaction.atomic():
         queued = messages_queue_many(specs=specs)
+        DigestRun.objects.bulk_create([DigestRun(week=week.label)], ignore_conflicts=True)
     enqueued = outbox_enqueue_due(now=now) if enqueue else 0
     return DigestResult(week=week.label, queued=queued, empty=len(built) - len(specs), enqueued=enqueued)
 

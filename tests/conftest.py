@@ -88,7 +88,7 @@ def load_reference_data() -> None:
         # Each data migration runs against the models as they were at its point in history (a model
         # may have moved app since), rendered once per test session.
         if key not in _historical_apps:
-            _historical_apps[key] = loader.project_state(key, at_end=False).apps
+            _historical_apps[key] = loader.project_state(key, at_end=True).apps
         for operation in operations:
             operation.code(_historical_apps[key], None)
 

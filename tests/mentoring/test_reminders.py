@@ -12,7 +12,7 @@ from mentoring.models import Booking
 from mentoring.reminders import booking_reminders
 from mentoring.services import booking_accept, booking_cancel, booking_reschedule
 from notifications import services, tasks
-from notifications.models import Message, Unsubscription
+from notifications.models import DigestRun, Message, Unsubscription
 from tests.factories import AvailabilityWindowFactory, BookingFactory, MentorAllocationFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +200,7 @@ def test_booking_reminders_collect_runs_the_same_queries_for_one_and_many_bookin
 
 
 def test_send_due_notifications_sends_mentoring_reminders(capsys):
+    DigestRun.objects.create(week="2026-W24")  # this Monday's digests went at 08:00
     booking_at(london(date(2026, 6, 9), 10))
     with time_machine.travel(london(date(2026, 6, 8), 10, 2), tick=False):
         call_command("send_due_notifications")

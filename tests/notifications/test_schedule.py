@@ -19,7 +19,7 @@ def test_beat_schedule_runs_in_utc_with_the_notification_entries():
     }
     assert schedule["dispatch-reminders"]["schedule"] == crontab(minute="*/5")
     assert schedule["weekly-digests"]["schedule"] == crontab(minute=0)
-    assert schedule["sweep-outbox"]["schedule"] == 300.0
+    assert schedule["sweep-outbox"]["schedule"] == 60.0
     app.loader.import_default_modules()  # as a worker does: every app's tasks module
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cohorts import services as cohort_services
 from cohorts.reminders import training_reminder_send_after
 from notifications import registry, services, tasks
-from notifications.models import Message, Unsubscription
+from notifications.models import DigestRun, Message, Unsubscription
 from tests.factories import MessageFactory, OfficerFactory, StaffFactory
 
 from .conftest import london, selected_officer, session_on
@@ -108,8 +108,8 @@ def test_sweeper_sends_once_after_broker_outage(broker_down, monkeypatch, django
     monkeypatch.undo()  # the broker is back (and tasks run in this process)
     monkeypatch.setattr("lotibootcamp.celery.app.conf.task_always_eager", True)
     later = timezone.now() + timedelta(minutes=6)
-    assert services.outbox_sweep(now=later) == services.SweepResult(enqueued=1, stuck_failed=0)
-    assert services.outbox_sweep(now=later + timedelta(minutes=6)) == services.SweepResult(enqueued=0, stuck_failed=0)
+    assert services.outbox_sweep(now=later) == services.SweepResult(enqueued=1)
+    assert services.outbox_sweep(now=later + timedelta(minutes=6)) == services.SweepResult(enqueued=0)
     message.refresh_from_db()
     assert message.status == Message.Status.SENT
     assert len(mail.outbox) == 1
@@ -120,16 +120,54 @@ def test_sweeper_leaves_a_row_whose_task_is_on_its_way():
     assert services.outbox_sweep().enqueued == 0
 
 
-def test_message_stuck_in_sending_is_failed_for_review_not_sent_again(eager):
-    message = MessageFactory(status=Message.Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=20))
-    fresh = MessageFactory(status=Message.Status.SENDING, claimed_at=timezone.now())
+def test_send_interrupted_past_its_lease_is_sent_again_with_the_same_message_id(eager):
+    message = MessageFactory(
+        status=Message.Status.SENDING, attempts=1, claimed_at=timezone.now() - services.sending.SENDING_LEASE * 2
+    )
+    fresh = MessageFactory(status=Message.Status.SENDING, attempts=1, claimed_at=timezone.now())
     result = services.outbox_sweep()
     message.refresh_from_db()
     fresh.refresh_from_db()
-    assert result == services.SweepResult(enqueued=0, stuck_failed=1)
-    assert (message.status, fresh.status) == (Message.Status.FAILED, Message.Status.SENDING)
-    assert "stopped while sending" in message.last_error
+    assert result == services.SweepResult(enqueued=1, released=1, stuck_failed=0)
+    assert (message.status, message.attempts, message.delivery_unknown) == (Message.Status.SENT, 2, True)
+    assert fresh.status == Message.Status.SENDING
+    [email] = mail.outbox
+    assert email.extra_headers["Message-ID"] == message.internet_message_id
+    assert email.message()["Message-ID"] == message.internet_message_id
+
+
+def test_send_interrupted_on_its_last_attempt_is_failed_as_delivery_unknown():
+    message = MessageFactory(
+        status=Message.Status.SENDING,
+        attempts=services.MAX_ATTEMPTS,
+        claimed_at=timezone.now() - services.sending.SENDING_LEASE * 2,
+    )
+    assert services.outbox_sweep() == services.SweepResult(enqueued=0, released=0, stuck_failed=1)
+    message.refresh_from_db()
+    assert (message.status, message.delivery_unknown) == (Message.Status.FAILED, True)
     assert mail.outbox == []
+
+
+def test_sending_lease_outlasts_the_send_tasks_time_limit():
+    assert services.sending.SENDING_LEASE.total_seconds() > tasks.send.time_limit > tasks.send.soft_time_limit
+
+
+def test_sweeper_re_enqueues_a_row_handed_over_more_than_a_minute_ago():
+    MessageFactory(enqueued_at=timezone.now() - timedelta(seconds=61))
+    MessageFactory(enqueued_at=timezone.now() - timedelta(seconds=30))
+    assert services.outbox_sweep().enqueued == 1
+
+
+def test_every_attempt_at_one_message_carries_its_message_id(failing_mail, settings):
+    message = MessageFactory()
+    with pytest.raises(services.DeliveryError):
+        services.message_deliver(message_id=message.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Message.objects.filter(pk=message.pk).update(send_after=None)
+    assert services.message_deliver(message_id=message.pk) is True
+    [email] = mail.outbox
+    assert email.message()["Message-ID"] == message.internet_message_id
+    assert message.internet_message_id.endswith("@example.org>")
 
 
 def test_message_resend_queues_a_failed_message_again(eager, django_capture_on_commit_callbacks):
@@ -293,11 +331,38 @@ def test_weekly_digest_gives_staff_each_running_cohort():
     assert "Tuesday 9 June, 10:00 to 16:00" in message.body_text
 
 
-def test_weekly_digest_is_not_sent_outside_the_monday_hour():
+def test_weekly_digest_is_not_sent_before_monday_eight_nor_again_after_the_weeks_run():
     session = session_on(date(2026, 6, 9))
     selected_officer(session.cohort)
-    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 9)).queued == 0
-    assert services.digests_send_weekly(now=london(date(2026, 6, 9), 8)).queued == 0
+    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 7, 59)).queued == 0
+    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 8)).queued == 1
+    assert services.digests_send_weekly(now=london(date(2026, 6, 8), 9)).week is None
+    assert services.digests_send_weekly(now=london(date(2026, 6, 9), 8)).week is None
+    assert Message.objects.filter(kind="weekly_digest").count() == 1
+
+
+def test_weekly_digests_catch_up_when_beat_missed_the_whole_monday_morning(eager):
+    """Beat is down from Monday 00:00 to 12:59 London; its hourly runs resume at 13:00."""
+    DigestRun.objects.create(week="2026-W23")  # last week's went as usual
+    session = session_on(date(2026, 6, 9))
+    officer = selected_officer(session.cohort)
+    staff = StaffFactory()
+    runs = [london(date(2026, 6, 7), hour) for hour in range(24)]  # Sunday
+    runs += [london(date(2026, 6, 8), hour) for hour in range(13, 24)]  # Monday from 13:00
+    runs += [london(date(2026, 6, 9), hour) for hour in range(24)]  # Tuesday
+    sent_at = []
+    for now in runs:
+        with time_machine.travel(now, tick=False):
+            before = len(mail.outbox)
+            tasks.weekly_digests.apply()
+            if len(mail.outbox) > before:
+                sent_at.append((now, len(mail.outbox) - before))
+    assert sent_at == [(london(date(2026, 6, 8), 13), 2)]
+    assert sorted(email.to[0] for email in mail.outbox) == sorted([officer.email, staff.email])
+    assert set(Message.objects.values_list("dedup_key", flat=True)) == {
+        f"digest:{officer.pk}:2026-W24",
+        f"digest:{staff.pk}:2026-W24",
+    }
 
 
 # --- preferences ----------------------------------------------------------------------------------
