@@ -189,3 +189,18 @@ def test_concurrent_ten_officers_accepting_offers_for_the_last_place_give_one_pl
     assert cohort.enrolments.filter(status=Enrolment.Status.SELECTED).count() == 10
     still_open = cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=timezone.now())
     assert still_open.count() == 0  # each refused officer's offer ended with the refusal
+
+
+def test_roster_import_refuses_rows_beyond_an_organisations_places(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    camden = borough("Camden")
+    cohort = CohortFactory(capacity=10)
+    OrganisationPlaces.objects.create(cohort=cohort, organisation=camden, places=2)
+    EnrolmentFactory(cohort=cohort, officer__organisation=camden)
+    roster = "email,full_name,organisation\nana@example.org,Ana,Camden\nbo@example.org,Bo,Camden\n"
+    client.force_login(StaffFactory())
+    upload = SimpleUploadedFile("roster.csv", roster.encode("utf-8-sig"))
+    html = client.post(f"/cohorts/{cohort.slug}/roster/import/", {"file": upload}).content.decode()
+    assert "Row 3: Camden has used all of its 2 places" in html
+    assert cohort.enrolments.count() == 1
