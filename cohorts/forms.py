@@ -84,6 +84,21 @@ class CohortSettingsForm(GovukForm):
         help_text="One a line: organisation name or GSS code, a colon, then places. For example: Camden: 2",
     )
 
+    bank_holiday_rule = forms.ChoiceField(
+        label="If a training day falls on a bank holiday",
+        choices=Cohort.BankHolidayRule.choices,
+        initial=Cohort.BankHolidayRule.SAME_WEEK,
+        widget=forms.RadioSelect,
+        help_text="If no working day is left that week, the session moves to the same day the following week",
+        error_messages={"required": "Choose what happens when a training day falls on a bank holiday"},
+    )
+    trains_over_christmas = forms.BooleanField(
+        label="Train between Christmas Day and New Year’s Day",
+        required=False,
+        help_text="Otherwise a training day in that week moves to the same day of the next week, "
+        "and the weeks after it with it",
+    )
+
     weeks_for_streams: int | None = None
 
     def layout_fields(self) -> list:
@@ -91,6 +106,8 @@ class CohortSettingsForm(GovukForm):
             Field.select("status"),
             Field.text("capacity", field_width=4),
             Field.text("default_location"),
+            Field.radios("bank_holiday_rule", legend_size=Size.SMALL),
+            Field.checkbox("trains_over_christmas"),
             Field.textarea("streams"),
             Field.textarea("places"),
         ]
@@ -175,6 +192,8 @@ class CohortEditForm(CohortSettingsForm):
             "capacity": cohort.capacity,
             "status": cohort.status,
             "default_location": cohort.default_location,
+            "bank_holiday_rule": cohort.bank_holiday_rule,
+            "trains_over_christmas": cohort.trains_over_christmas,
             "streams": "\n".join(f"{s.name}, {s.first_week}, {s.last_week}" for s in cohort.streams.all()),
             "places": "\n".join(
                 f"{p.organisation.name}: {p.places}" for p in cohort.organisation_places.select_related("organisation")

@@ -1,6 +1,7 @@
-from datetime import time
+from datetime import date, time
 
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Organisation
 
@@ -19,6 +20,10 @@ class Cohort(models.Model):
         THURSDAY = 3, "Thursday"
         FRIDAY = 4, "Friday"
 
+    class BankHolidayRule(models.TextChoices):
+        SAME_WEEK = "same_week", "Move it to the next working day in the same week"
+        NEXT_WEEK = "next_week", "Move it to the same day of the following week, and the weeks after it with it"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     start_date = models.DateField()
@@ -30,6 +35,12 @@ class Cohort(models.Model):
     day_starts = models.TimeField(default=time(10, 0))
     day_ends = models.TimeField(default=time(16, 0))
     default_location = models.CharField(max_length=300, blank=True)
+    # What happens to a training day that falls on a bank holiday (cohorts.services.planning).
+    bank_holiday_rule = models.CharField(
+        max_length=20, choices=BankHolidayRule.choices, default=BankHolidayRule.SAME_WEEK
+    )
+    # Councils close from Christmas Day to New Year's Day: unless staff include it, no training then.
+    trains_over_christmas = models.BooleanField("train between Christmas and New Year", default=False)
     curriculum = models.ForeignKey(
         "CurriculumTemplate", on_delete=models.SET_NULL, null=True, blank=True, related_name="cohorts"
     )
@@ -124,7 +135,7 @@ class TrainingSession(models.Model):
     location = models.CharField(max_length=300, blank=True)
     online_link = models.URLField(blank=True)
     materials = models.TextField(blank=True, help_text="One link per line")
-    # Set when the usual training day was a bank holiday and the session moved to the next working day.
+    # Set when the usual training day was a bank holiday or in the Christmas break, and why it moved.
     moved_from = models.DateField(null=True, blank=True)
     moved_reason = models.CharField(max_length=200, blank=True)
     is_cancelled = models.BooleanField(default=False)
@@ -145,6 +156,15 @@ class TrainingSession(models.Model):
     @property
     def materials_links(self) -> list[str]:
         return [line.strip() for line in self.materials.splitlines() if line.strip()]
+
+    @property
+    def register_opens_on(self) -> date:
+        """Registers open on the session's day (London), so marks record what happened, not a guess."""
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def register_is_open(self) -> bool:
+        return not self.is_cancelled and self.register_opens_on <= timezone.localdate()
 
 
 class Enrolment(models.Model):

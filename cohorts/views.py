@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Organisation
 from accounts.permissions import Role, has_role, public, role_required, staff_required
 
-from . import calendar, exports, forms, selectors, services
+from . import calendar, exports, forms, presenters, selectors, services
 from .models import CurriculumTemplate, Enrolment, TrainingSession
 
 # --- cohorts and schedule (staff) ---
@@ -37,9 +37,11 @@ def cohort_create(request):
                 curriculum=data["curriculum"],
                 streams=data["streams"],
                 places=data["places"],
+                bank_holiday_rule=data["bank_holiday_rule"],
+                trains_over_christmas=data["trains_over_christmas"],
             )
         except services.CohortError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field, str(exc))
         else:
             messages.success(request, f"{cohort.name} has been created with {cohort.weeks} training sessions.")
             return redirect("cohorts:cohort_detail", slug=cohort.slug)
@@ -54,19 +56,22 @@ def cohort_edit(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.cohort_update(
+            update = services.cohort_update(
                 cohort=cohort,
+                actor=request.user,
                 name=data["name"],
                 capacity=data["capacity"],
                 status=data["status"],
                 default_location=data["default_location"],
                 streams=data["streams"],
                 places=data["places"],
+                bank_holiday_rule=data["bank_holiday_rule"],
+                trains_over_christmas=data["trains_over_christmas"],
             )
         except services.CohortError as exc:
-            form.add_error("places" if "Places for" in str(exc) else "capacity", str(exc))
+            form.add_error(exc.field, str(exc))
         else:
-            messages.success(request, "The cohort’s settings have been saved.")
+            messages.success(request, presenters.cohort_update_summary(update))
             return redirect("cohorts:cohort_detail", slug=cohort.slug)
     return render(request, "cohorts/cohort_form.html", {"form": form, "title": f"Edit {cohort.name}", "cohort": cohort})
 
@@ -343,6 +348,22 @@ def manager_decision(request, token: str):
 def register(request, slug: str, pk: int):
     cohort = get_object_or_404(selectors.cohorts_visible_to(request.user), slug=slug)
     session = get_object_or_404(TrainingSession.objects.select_related("cohort"), pk=pk, cohort=cohort)
+    title = f"Register for week {session.week_number}"
+    closed = services.register_closed_reason(session)
+    if closed:
+        # A future or cancelled session has no register: say when it opens, save nothing.
+        return render(
+            request,
+            "cohorts/register_closed.html",
+            {
+                "session": session,
+                "title": title,
+                "reason": closed,
+                "page_error": closed if request.method == "POST" else "",
+                "is_staff": has_role(request.user, Role.STAFF),
+            },
+            status=409 if request.method == "POST" else 200,
+        )
     rows = selectors.register_rows(session)
     form = forms.RegisterForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
@@ -355,11 +376,7 @@ def register(request, slug: str, pk: int):
             if has_role(request.user, Role.STAFF):
                 return redirect("cohorts:cohort_detail", slug=slug)
             return redirect("home")
-    return render(
-        request,
-        "cohorts/register.html",
-        {"form": form, "session": session, "title": f"Register for week {session.week_number}"},
-    )
+    return render(request, "cohorts/register.html", {"form": form, "session": session, "title": title})
 
 
 # --- roster ---

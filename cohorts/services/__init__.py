@@ -5,6 +5,7 @@ from .applications import (
     MANAGER_LINK_SALT,
     OFFER_DAYS,
     OFFER_LAPSED,
+    OFFER_WITHDRAWN,
     ManagerLinkInvalid,
     application_create,
     application_score,
@@ -15,9 +16,10 @@ from .applications import (
     manager_link_enrolment,
     manager_link_token,
     offer_accept,
+    offers_beyond_places_withdraw,
     place_offers_lapse,
 )
-from .attendance import register_save
+from .attendance import register_closed_reason, register_save
 from .enrolments import (
     GRADUATED,
     LONDON,
@@ -29,6 +31,7 @@ from .enrolments import (
 )
 from .roster import ROSTER_COLUMNS, RosterImport, RosterRow, roster_import, roster_read
 from .schedule import (
+    CohortUpdate,
     StreamSpec,
     cohort_create,
     cohort_update,
@@ -46,8 +49,10 @@ __all__ = [
     "MANAGER_LINK_SALT",
     "OFFER_DAYS",
     "OFFER_LAPSED",
+    "OFFER_WITHDRAWN",
     "ROSTER_COLUMNS",
     "CohortError",
+    "CohortUpdate",
     "ManagerLinkInvalid",
     "RosterImport",
     "RosterRow",
@@ -68,7 +73,9 @@ __all__ = [
     "manager_link_token",
     "next_working_day",
     "offer_accept",
+    "offers_beyond_places_withdraw",
     "place_offers_lapse",
+    "register_closed_reason",
     "register_save",
     "roster_import",
     "roster_read",

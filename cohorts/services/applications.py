@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from common.site import absolute_url
-from notifications.services import message_queue
+from notifications.services import message_cancel_for, message_queue
 
 from ..models import (
     ApplicationScore,
@@ -121,13 +121,19 @@ def application_score(*, enrolment: Enrolment, scorer: User, score: int, comment
     return row
 
 
-def _places_check(*, cohort: Cohort, enrolment: Enrolment) -> None:
-    """Refuses a place beyond the cohort's capacity or the organisation's places. Open offers to
-    waitlisted officers hold their place until they expire."""
+def _places_check(*, cohort: Cohort, enrolment: Enrolment, count_offers: bool = True) -> None:
+    """Refuses a place beyond the cohort's capacity or the organisation's places. The caller holds the
+    lock on the cohort row, so nobody else can take a place between this check and the write.
+
+    Open offers to waitlisted officers hold their place until they expire (`count_offers`). Accepting
+    an offer counts only the officers already selected: every open offer is an equal claim, so when
+    more are open than places (offers made before capacity went down), the first to accept wins."""
     now = timezone.now()
-    holding = cohort.enrolments.exclude(pk=enrolment.pk).filter(
-        Q(status=Enrolment.Status.SELECTED) | Q(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=now)
-    )
+    holding = cohort.enrolments.exclude(pk=enrolment.pk).filter(status=Enrolment.Status.SELECTED)
+    if count_offers:
+        holding = cohort.enrolments.exclude(pk=enrolment.pk).filter(
+            Q(status=Enrolment.Status.SELECTED) | Q(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=now)
+        )
     if holding.count() >= cohort.capacity:
         raise CohortError(f"{cohort.name} is full: all {cohort.capacity} places are taken")
     cap = OrganisationPlaces.objects.filter(cohort=cohort, organisation_id=enrolment.organisation_id).first()
@@ -239,6 +245,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User, note: str = "") -> 
 
 
 OFFER_LAPSED = "Offer lapsed"
+OFFER_WITHDRAWN = "Offer withdrawn"
 
 
 def place_offers_lapse(*, now: datetime | None = None) -> int:
@@ -249,6 +256,7 @@ def place_offers_lapse(*, now: datetime | None = None) -> int:
     lapsed = (
         Enrolment.objects.filter(status=Enrolment.Status.WAITLISTED, offer_expires_at__lte=now)
         .exclude(events__note=OFFER_LAPSED)
+        .exclude(events__note__startswith=OFFER_WITHDRAWN)
         .values_list("pk", "cohort_id")
     )
     handled = 0
@@ -256,7 +264,10 @@ def place_offers_lapse(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             cohort = Cohort.objects.select_for_update().get(pk=cohort_id)
             enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
-            if enrolment.events.filter(note=OFFER_LAPSED).exists() or enrolment.has_open_offer:
+            if (
+                enrolment.has_open_offer
+                or enrolment.events.filter(Q(note=OFFER_LAPSED) | Q(note__startswith=OFFER_WITHDRAWN)).exists()
+            ):
                 continue
             EnrolmentEvent.objects.create(
                 enrolment=enrolment, from_status=enrolment.status, to_status=enrolment.status, note=OFFER_LAPSED
@@ -266,17 +277,99 @@ def place_offers_lapse(*, now: datetime | None = None) -> int:
     return handled
 
 
-@transaction.atomic
+def _offer_withdraw(*, enrolment: Enrolment, reason: str, actor: User | None, email: bool) -> None:
+    """Ends an open offer now. The officer stays waitlisted; the history says why. The lapse job
+    leaves it alone (it was withdrawn, not lapsed) and its deadline reminder is cancelled."""
+    enrolment.offer_expires_at = timezone.now()
+    enrolment.save(update_fields=["offer_expires_at"])
+    EnrolmentEvent.objects.create(
+        enrolment=enrolment,
+        from_status=enrolment.status,
+        to_status=enrolment.status,
+        actor=actor,
+        note=f"{OFFER_WITHDRAWN}: {reason}"[:300],
+    )
+    message_cancel_for(dedup_prefix=f"offer-deadline:{enrolment.pk}:")
+    if email:
+        message_queue(
+            recipient=enrolment.officer,
+            to_email=enrolment.officer.email,
+            kind="place_offer_withdrawn",
+            dedup_key=f"place_offer_withdrawn:{enrolment.pk}:{enrolment.offer_expires_at.isoformat()}",
+            template="cohorts_place_offer_withdrawn",
+            context={
+                "enrolment": enrolment,
+                "reason": reason,
+                "link": absolute_url(reverse("cohorts:application_detail", kwargs={"pk": enrolment.pk})),
+            },
+        )
+
+
+def offers_beyond_places_withdraw(*, cohort: Cohort, actor: User | None) -> list[Enrolment]:
+    """After capacity or an organisation's places went down: keeps the oldest open offers that still
+    fit beside the selected officers and withdraws the rest, emailing each officer. The caller holds
+    the lock on the cohort row."""
+    now = timezone.now()
+    offers = list(
+        cohort.enrolments.select_for_update(of=("self",))
+        .filter(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=now)
+        .select_related("officer", "organisation")
+        .order_by("offer_expires_at", "pk")
+    )
+    free = cohort.capacity - cohort.enrolments.filter(status=Enrolment.Status.SELECTED).count()
+    caps = dict(cohort.organisation_places.values_list("organisation_id", "places"))
+    free_here = {
+        organisation_id: places
+        - cohort.enrolments.filter(status=Enrolment.Status.SELECTED, organisation_id=organisation_id).count()
+        for organisation_id, places in caps.items()
+    }
+    withdrawn = []
+    for offer in offers:
+        if free > 0 and free_here.get(offer.organisation_id, 1) > 0:
+            free -= 1
+            if offer.organisation_id in free_here:
+                free_here[offer.organisation_id] -= 1
+            continue
+        if free <= 0:
+            reason = f"{cohort.name} now has {cohort.capacity} places and they are all taken"
+        else:
+            reason = f"{offer.organisation} now has {caps[offer.organisation_id]} places on {cohort.name}, all taken"
+        _offer_withdraw(enrolment=offer, reason=reason, actor=actor, email=True)
+        withdrawn.append(offer)
+    return withdrawn
+
+
 def offer_accept(*, enrolment: Enrolment, officer: User) -> Enrolment:
-    Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    """The officer takes the place they were offered, if one is still free. When it is not (the
+    cohort filled up or its capacity went down), their offer ends there, so the page stops offering
+    it, and the refusal says so."""
+    accepted, refusal = _offer_take(enrolment=enrolment, officer=officer)
+    if refusal:
+        raise CohortError(refusal)
+    return accepted
+
+
+@transaction.atomic
+def _offer_take(*, enrolment: Enrolment, officer: User) -> tuple[Enrolment, str]:
+    """Returns the enrolment and "" when the place is taken, or a refusal after closing the offer
+    (committed, unlike a raised error, which would roll that back)."""
+    cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("officer", "organisation").get(pk=enrolment.pk)
+    )
     if enrolment.officer_id != officer.pk:
         raise CohortError("This offer is not yours")
     if not enrolment.has_open_offer:
         raise CohortError("This offer has expired or has already been answered")
+    try:
+        _places_check(cohort=cohort, enrolment=enrolment, count_offers=False)
+    except CohortError as full:
+        _offer_withdraw(enrolment=enrolment, reason=str(full), actor=officer, email=False)
+        return enrolment, f"{full}. Your offer has ended and you are still on the waitlist."
     enrolment.waitlist_position = None
     enrolment.offer_expires_at = None
     enrolment.save(update_fields=["waitlist_position", "offer_expires_at"])
-    return enrolment_set_status(
+    accepted = enrolment_set_status(
         enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=officer, note="Accepted the offered place"
     )
+    return accepted, ""

@@ -1,6 +1,7 @@
 """Registers for training sessions."""
 
 from django.db import transaction
+from django.utils import dateformat
 
 from accounts.models import User
 
@@ -12,10 +13,29 @@ from ..models import (
 from .enrolments import CohortError
 
 
+def register_closed_reason(session: TrainingSession) -> str:
+    """Why the session's register cannot be taken (yet); "" when it is open."""
+    if session.is_cancelled:
+        return f"Week {session.week_number} was cancelled, so it has no register."
+    if not session.register_is_open:
+        opens = dateformat.format(session.register_opens_on, "l j F Y")
+        return (
+            f"The register for week {session.week_number} opens on {opens}, the day of the session. "
+            "Marks can only be recorded for a session that has happened."
+        )
+    return ""
+
+
 @transaction.atomic
 def register_save(*, session: TrainingSession, marks: dict[int, str], actor: User) -> int:
     """Saves a whole session's register at once. `marks` maps enrolment ids to marks; only officers
-    selected on the session's cohort can be marked."""
+    selected on the session's cohort can be marked. A register opens on the session's day and never
+    for a cancelled session: a mark records what happened, so an "absent" typed in ahead of time
+    cannot put an officer at risk. The session row is locked so a cancellation cannot slip in."""
+    session = TrainingSession.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+    refusal = register_closed_reason(session)
+    if refusal:
+        raise CohortError(refusal)
     allowed = set(
         session.cohort.enrolments.filter(
             status__in=[Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED]

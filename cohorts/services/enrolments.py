@@ -49,4 +49,9 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str, actor: User | Non
 
 
 class CohortError(Exception):
-    """A change to a cohort or an enrolment that the rules refuse; the message is shown to the user."""
+    """A change to a cohort or an enrolment that the rules refuse; the message is shown to the user,
+    next to `field` when the refusal is about one field of a form."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -72,9 +73,14 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
     existing = {enrolment.officer.email: enrolment for enrolment in cohort.enrolments.select_related("officer")}
     users = {user.email: user for user in User.objects.all().only("email", "is_officer")}
     # Places taken as enrolment_select counts them: selected officers and open offers to the waitlist.
-    holding = cohort.enrolments.filter(
+    holding_places = cohort.enrolments.filter(
         Q(status=Enrolment.Status.SELECTED) | Q(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=timezone.now())
-    ).count()
+    )
+    holding = holding_places.count()
+    caps = dict(cohort.organisation_places.values_list("organisation_id", "places"))
+    holding_here = Counter(
+        holding_places.filter(organisation_id__in=list(caps)).values_list("organisation_id", flat=True)
+    )
     on_roster = (Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED)
     seen: set[str] = set()
     rows: list[RosterRow] = []
@@ -116,6 +122,13 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
                 holding += 1
                 if holding > cohort.capacity:
                     row.errors.append(f"the cohort is full ({cohort.capacity} places)")
+                organisation_id = (
+                    enrolment.organisation_id if enrolment is not None else getattr(row.organisation, "pk", None)
+                )
+                if organisation_id in caps:
+                    holding_here[organisation_id] += 1
+                    if holding_here[organisation_id] > caps[organisation_id]:
+                        row.errors.append(f"{row.organisation} has used all of its {caps[organisation_id]} places")
         rows.append(row)
     if not rows:
         return RosterImport(rows=[], errors=["row 2: the file has no officers in it"])

@@ -1,12 +1,12 @@
 """Cohorts, their streams and places, the training schedule and curricula."""
 
-from dataclasses import dataclass
-from datetime import date, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, time
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 
 from ..models import (
     Cohort,
@@ -17,37 +17,62 @@ from ..models import (
     Stream,
     TrainingSession,
 )
-from .enrolments import CohortError, bank_holidays, london_datetime, next_working_day
+from .applications import offers_beyond_places_withdraw
+from .enrolments import LONDON, CohortError, london_datetime
+from .planning import PlannedDay, cohort_plan
 
 
 @transaction.atomic
 def schedule_generate(*, cohort: Cohort, curriculum: CurriculumTemplate | None = None) -> list[TrainingSession]:
-    """Creates one training session per week on the cohort's training day. A session that falls on a
-    bank holiday moves to the next working day and says why."""
-    first = cohort.start_date + timedelta(days=(cohort.training_weekday - cohort.start_date.weekday()) % 7)
-    days = [first + timedelta(weeks=week) for week in range(cohort.weeks)]
-    closed = bank_holidays(range(first.year, days[-1].year + 2))
+    """Creates one training session per week, placed by the cohort's bank-holiday and Christmas rules
+    (cohorts.services.planning); a session that moved says from when and why."""
     topics = {}
     if curriculum is not None:
         topics = {topic.week_number: topic for topic in curriculum.topics.all()}
     sessions = []
-    for week_number, usual_day in enumerate(days, start=1):
-        day = next_working_day(usual_day, closed)
-        topic = topics.get(week_number)
+    for planned in cohort_plan(cohort):
+        topic = topics.get(planned.week_number)
         sessions.append(
             TrainingSession(
                 cohort=cohort,
-                week_number=week_number,
-                starts_at=london_datetime(day, cohort.day_starts),
-                ends_at=london_datetime(day, cohort.day_ends),
+                week_number=planned.week_number,
+                starts_at=london_datetime(planned.day, cohort.day_starts),
+                ends_at=london_datetime(planned.day, cohort.day_ends),
                 topic=topic.topic if topic else "",
                 materials=topic.materials if topic else "",
                 location=cohort.default_location,
-                moved_from=usual_day if day != usual_day else None,
-                moved_reason=closed.get(usual_day, "") if day != usual_day else "",
+                moved_from=planned.moved_from,
+                moved_reason=planned.moved_reason,
             )
         )
     return TrainingSession.objects.bulk_create(sessions)
+
+
+def _schedule_replan(*, cohort: Cohort, before: list[PlannedDay]) -> int:
+    """After a change of bank-holiday or Christmas rule, moves each session that has not started to
+    its day under the new rule, keeping its times, topic and place. A session staff moved by hand
+    (not on the day the old rule gave it) stays where they put it. Returns how many moved."""
+    today = timezone.localdate()
+    old_days = {planned.week_number: planned.day for planned in before}
+    moved = 0
+    for planned in cohort_plan(cohort):
+        session = cohort.sessions.filter(week_number=planned.week_number).first()
+        if session is None:
+            continue
+        starts = timezone.localtime(session.starts_at, LONDON)
+        ends = timezone.localtime(session.ends_at, LONDON)
+        if starts.date() != old_days.get(planned.week_number) or starts.date() == planned.day:
+            continue
+        if starts.date() <= today or planned.day <= today:
+            continue  # a session that has started, or would move into the past, keeps its day
+        session.starts_at = london_datetime(planned.day, starts.time())
+        session.ends_at = london_datetime(planned.day, ends.time())
+        session.moved_from = planned.moved_from
+        session.moved_reason = planned.moved_reason
+        session.sequence += 1
+        session.save(update_fields=["starts_at", "ends_at", "moved_from", "moved_reason", "sequence"])
+        moved += 1
+    return moved
 
 
 @dataclass
@@ -89,6 +114,8 @@ def cohort_create(
     curriculum: CurriculumTemplate | None = None,
     streams: list[StreamSpec] | None = None,
     places: dict[Organisation, int] | None = None,
+    bank_holiday_rule: str = Cohort.BankHolidayRule.SAME_WEEK,
+    trains_over_christmas: bool = False,
 ) -> Cohort:
     """Creates a cohort and generates its weekly schedule from the curriculum."""
     if start_date < timezone.localdate():
@@ -103,6 +130,8 @@ def cohort_create(
         status=status,
         default_location=default_location,
         curriculum=curriculum,
+        bank_holiday_rule=bank_holiday_rule,
+        trains_over_christmas=trains_over_christmas,
     )
     cohort.full_clean()
     cohort.save()
@@ -119,6 +148,13 @@ def selected_count(cohort: Cohort, *, organisation: Organisation | None = None) 
     return qs.count()
 
 
+@dataclass
+class CohortUpdate:
+    cohort: Cohort
+    sessions_moved: int = 0
+    offers_withdrawn: list[Enrolment] = field(default_factory=list)
+
+
 @transaction.atomic
 def cohort_update(
     *,
@@ -126,33 +162,53 @@ def cohort_update(
     name: str,
     capacity: int,
     status: str,
+    actor: User | None = None,
     default_location: str = "",
     streams: list[StreamSpec] | None = None,
     places: dict[Organisation, int] | None = None,
-) -> Cohort:
-    """Changes a cohort's settings. Dates stay as they are: staff move single sessions instead, so
-    calendars that officers already subscribed to keep their events."""
+    bank_holiday_rule: str | None = None,
+    trains_over_christmas: bool | None = None,
+) -> CohortUpdate:
+    """Changes a cohort's settings under a lock on the cohort row, so no place is given meanwhile.
+
+    Capacity, or an organisation's places, cannot go below the officers already selected; open
+    waitlist offers beyond the new numbers are withdrawn and their officers emailed. Dates stay as
+    they are (staff move single sessions instead) unless the bank-holiday or Christmas rule changes:
+    then sessions that have not started move to their day under the new rule."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     taken = selected_count(cohort)
     if capacity < taken:
-        raise CohortError(f"Capacity cannot be less than the {taken} officers already selected")
+        raise CohortError(
+            f"Capacity cannot be less than the {taken} officers already selected: withdraw someone first",
+            field="capacity",
+        )
     for organisation, number in (places or {}).items():
         taken_here = selected_count(cohort, organisation=organisation)
         if number < taken_here:
             raise CohortError(
-                f"Places for {organisation} cannot be less than the {taken_here} officers already selected"
+                f"Places for {organisation} cannot be less than the {taken_here} officers already selected",
+                field="places",
             )
+    before = cohort_plan(cohort)
     cohort.name = name
     cohort.capacity = capacity
     cohort.status = status
     cohort.default_location = default_location
+    if bank_holiday_rule is not None:
+        cohort.bank_holiday_rule = bank_holiday_rule
+    if trains_over_christmas is not None:
+        cohort.trains_over_christmas = trains_over_christmas
     cohort.full_clean()
     cohort.save()
     if streams is not None:
         _streams_set(cohort=cohort, streams=streams)
     if places is not None:
         _places_set(cohort=cohort, places=places)
-    return cohort
+    return CohortUpdate(
+        cohort=cohort,
+        sessions_moved=_schedule_replan(cohort=cohort, before=before),
+        offers_withdrawn=offers_beyond_places_withdraw(cohort=cohort, actor=actor),
+    )
 
 
 @transaction.atomic

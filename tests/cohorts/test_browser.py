@@ -44,7 +44,7 @@ def test_staff_create_a_cohort_import_a_roster_and_take_a_register(page):
     page.get_by_label("Short name for web addresses").fill("summer")
     page.get_by_label("Day", exact=True).fill(str(start.day))
     page.get_by_label("Month").fill(str(start.month))
-    page.get_by_label("Year").fill(str(start.year))
+    page.get_by_label("Year", exact=True).fill(str(start.year))
     page.get_by_label("Training day").select_option(label="Thursday")
     page.get_by_role("button", name="Create cohort").click()
     page.wait_for_url("**/cohorts/summer/")
@@ -62,6 +62,12 @@ def test_staff_create_a_cohort_import_a_roster_and_take_a_register(page):
     page.wait_for_url("**/cohorts/summer/")
     assert "Roster imported: 2 officers" in page.locator(".govuk-notification-banner").inner_text()
 
+    # Registers open on the session's day: week 1 has not happened yet, so it has no register link.
+    expect(page.get_by_role("link", name=re.compile(r"^Register\s+for week 1$"))).to_have_count(0)
+    week_one = Cohort.objects.get(slug="summer").sessions.get(week_number=1)
+    week_one.starts_at, week_one.ends_at = timezone.now() - timedelta(hours=1), timezone.now() + timedelta(hours=5)
+    week_one.save()
+    page.reload()
     page.get_by_role("link", name=re.compile(r"^Register\s+for week 1$")).click()
     assert_accessible(page, "register")
     groups = page.locator("fieldset")

@@ -39,11 +39,13 @@ def test_schedule_generate_moves_easter_monday_2027_to_tuesday():
     assert london_days(cohort) == [date(2027, 3, 22), date(2027, 3, 30), date(2027, 4, 5)]
     moved = cohort.sessions.get(week_number=2)
     assert moved.moved_from == date(2027, 3, 29)
-    assert moved.moved_reason == "Easter Monday"
+    assert moved.moved_reason == "Easter Monday: moved to the next working day that week"
 
 
-def test_schedule_generate_skips_substitute_boxing_day_2026():
-    cohort = CohortFactory(start_date=date(2026, 12, 21), training_weekday=Cohort.Weekday.MONDAY, weeks=2)
+def test_schedule_generate_skips_substitute_boxing_day_2026_when_training_over_christmas():
+    cohort = CohortFactory(
+        start_date=date(2026, 12, 21), training_weekday=Cohort.Weekday.MONDAY, weeks=2, trains_over_christmas=True
+    )
     services.schedule_generate(cohort=cohort)
     assert london_days(cohort) == [date(2026, 12, 21), date(2026, 12, 29)]
     assert cohort.sessions.get(week_number=2).moved_from == date(2026, 12, 28)
@@ -337,7 +339,7 @@ def test_register_save_refuses_an_officer_from_another_cohort():
 
 
 def test_register_save_updates_marks_in_place():
-    session = TrainingSessionFactory()
+    session = TrainingSessionFactory(starts_at=timezone.now() - timedelta(hours=2))
     enrolment = EnrolmentFactory(cohort=session.cohort)
     staff = StaffFactory()
     services.register_save(session=session, marks={enrolment.pk: "absent"}, actor=staff)

@@ -37,6 +37,7 @@ def cohort_post(**overrides):
         "weeks": "12",
         "capacity": "15",
         "status": "recruiting",
+        "bank_holiday_rule": "same_week",
         "curriculum": str(CurriculumTemplate.objects.get().pk),
         "streams": "Foundations, 1, 8\nAdvanced, 9, 12",
         "places": "Camden: 2\nE09000012: 1",
@@ -75,7 +76,10 @@ def test_cohort_edit_refuses_capacity_below_selections(client):
     cohort = CohortFactory(capacity=5)
     EnrolmentFactory.create_batch(2, cohort=cohort)
     client.force_login(StaffFactory())
-    response = client.post(f"/cohorts/{cohort.slug}/edit/", {"name": cohort.name, "capacity": "1", "status": "running"})
+    response = client.post(
+        f"/cohorts/{cohort.slug}/edit/",
+        {"name": cohort.name, "capacity": "1", "status": "running", "bank_holiday_rule": "same_week"},
+    )
     assert "Capacity cannot be less than the 2 officers already selected" in response.content.decode()
     cohort.refresh_from_db()
     assert (cohort.capacity, cohort.status) == (5, "recruiting")
@@ -384,7 +388,7 @@ def register_post(rows):
 
 
 def test_mentor_takes_a_register_for_the_whole_cohort(client):
-    session = TrainingSessionFactory()
+    session = TrainingSessionFactory(starts_at=timezone.now() - timedelta(hours=2))
     first, second = EnrolmentFactory.create_batch(2, cohort=session.cohort)
     client.force_login(MentorFactory())
     url = f"/cohorts/{session.cohort.slug}/sessions/{session.pk}/register/"
