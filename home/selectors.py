@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
-from cohorts.selectors import attendance_by_officer_in
+from cohorts.selectors import at_risk_counts
 from notifications.models import Message
 from projects.models import Milestone
 from trainers.models import CascadeSession
@@ -36,10 +36,7 @@ def staff_attention(*, now: datetime | None = None) -> list[AttentionItem]:
         .annotate(n=Count("pk"))
     )
     running = [cohort for cohort in active if cohort.status == Cohort.Status.RUNNING]
-    at_risk = {
-        cohort_id: sum(1 for row in rows if row.at_risk)
-        for cohort_id, rows in attendance_by_officer_in(running, held_before=now).items()
-    }
+    at_risk = at_risk_counts(running, held_before=now)
     milestones = {
         row["project__cohort_id"]: row
         for row in Milestone.objects.filter(project__cohort__in=running)
