@@ -191,11 +191,11 @@ def attendance_by_officer_in(cohorts: list[Cohort], *, held_before: datetime) ->
     return result
 
 
-def at_risk_counts(cohorts: list[Cohort], *, held_before: datetime) -> dict[int, int]:
+def at_risk_counts(cohort_ids: list[int], *, held_before: datetime) -> dict[int, int]:
     """How many officers of each cohort are at risk, by the same rule as attendance_by_officer_in,
     counted in one SQL query (a window over each officer's last held sessions) so that the staff
     dashboard loads no enrolment or attendance mark. Cohorts with nobody at risk are left out."""
-    ids = [cohort.pk for cohort in cohorts]
+    ids = list(cohort_ids)
     if not ids:
         return {}
     present = (Attendance.Mark.PRESENT, Attendance.Mark.LATE)
