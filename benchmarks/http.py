@@ -12,19 +12,24 @@ Production settings on plain HTTP: requests carry X-Forwarded-Proto: https, as t
 front of the service would send, so the HTTPS redirect and secure cookies behave as in production.
 """
 
-import argparse
-import os
-import platform
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+# This file is benchmarks/http.py: keep its folder off the import path, or `import http` (which
+# Django needs) would find this file instead of the standard library.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import secrets  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
