@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,13 +10,17 @@ from accounts.permissions import Role, has_role, public, role_required, staff_re
 from . import calendar, exports, forms, presenters, selectors, services
 from .models import CurriculumTemplate, Enrolment, TrainingSession
 
+# Lists that grow with the programme's history are shown 50 rows a page.
+LIST_PAGE_SIZE = 50
+
 # --- cohorts and schedule (staff) ---
 
 
 @staff_required
 @require_GET
 def cohort_list(request):
-    return render(request, "cohorts/cohort_list.html", {"cohorts": selectors.cohort_list()})
+    page = Paginator(selectors.cohort_list(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cohorts/cohort_list.html", {"cohorts": page.object_list, "page": page})
 
 
 @staff_required
@@ -231,10 +236,11 @@ def application_create(request, slug: str):
 @require_GET
 def application_list(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
+    page = Paginator(selectors.applications_for_cohort(cohort), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cohorts/application_list.html",
-        {"cohort": cohort, "applications": selectors.applications_for_cohort(cohort)},
+        {"cohort": cohort, "applications": page.object_list, "page": page},
     )
 
 

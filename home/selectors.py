@@ -2,16 +2,24 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
-from cohorts.selectors import attendance_by_officer_in
+from cohorts.selectors import at_risk_counts
 from notifications.models import Message
 from projects.models import Milestone
 from trainers.models import CascadeSession
+
+
+class ActiveCohort(NamedTuple):
+    pk: int
+    name: str
+    slug: str
+    status: str
 
 
 @dataclass
@@ -26,23 +34,24 @@ def staff_attention(*, now: datetime | None = None) -> list[AttentionItem]:
     verify and email that failed. A fixed number of queries, however many cohorts and rows."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    active = list(
-        Cohort.objects.filter(status__in=[Cohort.Status.RECRUITING, Cohort.Status.RUNNING]).order_by("start_date")
-    )
+    # Plain rows, not model instances: the list is as long as the cohorts in progress.
+    active = [
+        ActiveCohort(*row)
+        for row in Cohort.objects.filter(status__in=[Cohort.Status.RECRUITING, Cohort.Status.RUNNING])
+        .order_by("start_date")
+        .values_list("pk", "name", "slug", "status")
+    ]
     items: list[AttentionItem] = []
     decide = dict(
-        Enrolment.objects.filter(cohort__in=active, status=Enrolment.Status.MANAGER_APPROVED)
+        Enrolment.objects.filter(cohort__in=[cohort.pk for cohort in active], status=Enrolment.Status.MANAGER_APPROVED)
         .values_list("cohort_id")
         .annotate(n=Count("pk"))
     )
     running = [cohort for cohort in active if cohort.status == Cohort.Status.RUNNING]
-    at_risk = {
-        cohort_id: sum(1 for row in rows if row.at_risk)
-        for cohort_id, rows in attendance_by_officer_in(running, held_before=now).items()
-    }
+    at_risk = at_risk_counts([cohort.pk for cohort in running], held_before=now)
     milestones = {
         row["project__cohort_id"]: row
-        for row in Milestone.objects.filter(project__cohort__in=running)
+        for row in Milestone.objects.filter(project__cohort__in=[cohort.pk for cohort in running])
         .values("project__cohort_id")
         .annotate(
             to_sign_off=Count("pk", filter=Q(state=Milestone.State.DONE)),

@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
 
         from . import registry, services, tasks  # noqa: F401  tasks: notifications.sending looks them up by name
 
-        outbox_connect(services.message_queue)
+        outbox_connect(services.message_queue, services.messages_queue_now)
 
         registry.register_kind("welcome", "Welcome to the service")
         registry.register_kind("password_reset", "Password reset")

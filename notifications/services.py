@@ -130,6 +130,28 @@ def message_queue(
     return message
 
 
+def messages_queue_now(*, emails: list[dict]) -> int:
+    """Like message_queue for many emails to send now (each dict holds its keyword arguments), in a
+    fixed number of queries: written in batches in the caller's transaction, handed to the broker
+    after commit."""
+    specs = [registry.MessageSpec(send_after=None, **email) for email in emails]
+    written = messages_queue_many(specs=specs)
+    keys = [spec.dedup_key for spec in specs]
+
+    def enqueue() -> None:
+        _enqueue(
+            list(
+                Message.objects.filter(
+                    dedup_key__in=keys, status=Message.Status.QUEUED, enqueued_at__isnull=True
+                ).values_list("pk", flat=True)
+            )
+        )
+
+    if written:
+        transaction.on_commit(enqueue)
+    return written
+
+
 def messages_queue_many(*, specs: list[registry.MessageSpec]) -> int:
     """Writes many outbox rows in batches (reminders, digests). Keys that exist already and optional
     mail to people who switched it off are skipped. Returns how many rows were written. The caller

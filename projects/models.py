@@ -187,6 +187,10 @@ class ProgressLog(models.Model):
 
     class Meta:
         ordering = ["-week_number", "officer__full_name"]
+        # A project's latest log (its status) is read for every project in a list: one index step each.
+        indexes = [
+            models.Index(fields=["project", "-week_number", "-created_at", "-id"], name="log_latest_per_project")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["project", "officer", "week_number"], name="one_log_per_officer_per_week"),
             models.CheckConstraint(condition=Q(hours__gte=0, hours__lte=80), name="log_hours_0_to_80"),

@@ -1,7 +1,21 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -98,6 +112,10 @@ class ProjectSummary:
         return [log for log in latest.values() if log.has_blockers]
 
     @property
+    def open_blocker_count(self) -> int:
+        return len(self.open_blockers)
+
+    @property
     def ig_settled(self) -> bool:
         return all(check.is_settled for check in self.ig_checks)
 
@@ -152,43 +170,188 @@ def cohort_projects(
     return rows
 
 
+# --- figures worked out in SQL, for lists that grow with a programme's history ---------------------------
+
+
+def _per_project(qs: QuerySet) -> Subquery:
+    """How many rows of `qs` (already filtered to OuterRef("pk")) a project has, as one SQL subquery."""
+    counted = qs.order_by().values("project").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _latest_log() -> QuerySet[ProgressLog]:
+    return ProgressLog.objects.filter(project=OuterRef("pk")).order_by("-week_number", "-created_at", "-pk")
+
+
+def _open_blockers() -> QuerySet[ProgressLog]:
+    """As ProjectSummary.open_blockers: each officer's latest log on the project, where it names a blocker.
+    One log per officer per week, so an officer's latest log is the one with no later week."""
+    later = ProgressLog.objects.filter(
+        project=OuterRef("project"), officer=OuterRef("officer"), week_number__gt=OuterRef("week_number")
+    )
+    return ProgressLog.objects.filter(project=OuterRef("pk")).exclude(blockers__regex=r"^\s*$").filter(~Exists(later))
+
+
+def _overdue(today: date) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(project=OuterRef("pk"), state__in=Milestone.OPEN, due_on__lt=today)
+
+
+def with_figures(qs: QuerySet[Project], *, today: date) -> QuerySet[Project]:
+    """Each project's list figures as annotations: status and date of its latest log, milestones done
+    and in all, whether any is overdue, open blockers, IG checks settled. No log or milestone is loaded."""
+    milestones = Milestone.objects.filter(project=OuterRef("pk"))
+    checks = IGCheck.objects.filter(project=OuterRef("pk"))
+    return qs.annotate(
+        latest_status=Subquery(_latest_log().values("rag_status")[:1]),
+        latest_updated_at=Subquery(_latest_log().values("updated_at")[:1]),
+        milestones_total=_per_project(milestones),
+        milestones_done=_per_project(milestones.filter(state__in=[Milestone.State.DONE, Milestone.State.SIGNED_OFF])),
+        has_overdue=Exists(_overdue(today)),
+        open_blocker_count=_per_project(_open_blockers()),
+        ig_total=_per_project(checks),
+        ig_settled_count=_per_project(checks.filter(status__in=IGCheck.SETTLED)),
+    )
+
+
+@dataclass
+class OverdueMilestone:
+    title: str
+
+
+@dataclass
+class ProjectRow:
+    """A project's line in a list: the same names as ProjectSummary, worked out in SQL (with_figures)."""
+
+    project: Project
+    organisations: list[str]
+    overdue: list[OverdueMilestone]
+
+    @property
+    def status(self) -> str:
+        return self.project.latest_status or ""
+
+    @property
+    def last_log(self) -> date | None:
+        updated = self.project.latest_updated_at
+        return timezone.localtime(updated).date() if updated else None
+
+    @property
+    def milestones_done(self) -> int:
+        return self.project.milestones_done
+
+    @property
+    def milestones_total(self) -> int:
+        return self.project.milestones_total
+
+    @property
+    def open_blocker_count(self) -> int:
+        return self.project.open_blocker_count
+
+    @property
+    def ig_settled(self) -> bool:
+        return self.project.ig_settled_count == self.project.ig_total
+
+    @property
+    def ig_label(self) -> str:
+        if self.ig_settled:
+            return "All approved or not needed"
+        return f"{self.project.ig_settled_count} of {self.project.ig_total} settled"
+
+
+def project_rows(qs: QuerySet[Project], *, today: date | None = None, limit: int | None = None) -> list[ProjectRow]:
+    """List lines for many projects (the first `limit` of them) in three queries, building one model
+    instance per project (plus its cohort and lead mentor), however many logs, milestones and checks
+    they have."""
+    today = today or timezone.localdate()
+    projects = list(with_figures(qs, today=today)[:limit])
+    ids = [project.pk for project in projects]
+    organisations: dict[int, set[str]] = {}
+    for project_id, name in (
+        Project.officers.through.objects.filter(project_id__in=ids, user__organisation__isnull=False)
+        .values_list("project_id", "user__organisation__name")
+        .distinct()
+    ):
+        organisations.setdefault(project_id, set()).add(name)
+    overdue: dict[int, list[OverdueMilestone]] = {}
+    if any(project.has_overdue for project in projects):
+        for project_id, title in (
+            Milestone.objects.filter(project_id__in=ids, state__in=Milestone.OPEN, due_on__lt=today)
+            .order_by("order", "due_week", "pk")
+            .values_list("project_id", "title")
+        ):
+            overdue.setdefault(project_id, []).append(OverdueMilestone(title))
+    return [
+        ProjectRow(
+            project=project,
+            organisations=sorted(organisations.get(project.pk, ())),
+            overdue=overdue.get(project.pk, []),
+        )
+        for project in projects
+    ]
+
+
 @dataclass
 class CohortProjectsOverview:
     cohort: Cohort
-    rows: list[ProjectSummary]
+    projects: int
+    red: int
+    with_overdue: int
+    open_blockers: int
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def running_cohorts_overview(*, today: date | None = None) -> list[CohortProjectsOverview]:
+    """For the staff home page: each running cohort's projects at a glance. Two queries, one row per
+    cohort: the figures are summed in SQL and no project, log or milestone is loaded."""
+    today = today or timezone.localdate()
+    figures = {
+        row["cohort_id"]: row
+        for row in with_figures(Project.objects.filter(cohort__status=Cohort.Status.RUNNING), today=today)
+        .order_by()
+        .values("cohort_id")
+        .annotate(
+            projects=Count("pk"),
+            red=Sum(_flag(Q(latest_status=ProgressLog.RAG.RED))),
+            with_overdue=Sum(_flag(Q(has_overdue=True))),
+            open_blockers=Sum("open_blocker_count"),
+        )
+    }
+    return [
+        CohortProjectsOverview(
+            cohort=cohort,
+            projects=figures[cohort.pk]["projects"],
+            red=figures[cohort.pk]["red"],
+            with_overdue=figures[cohort.pk]["with_overdue"],
+            open_blockers=figures[cohort.pk]["open_blockers"],
+        )
+        for cohort in Cohort.objects.filter(pk__in=list(figures)).order_by("start_date", "name")
+    ]
+
+
+@dataclass
+class FirstRows:
+    """The first lines of a list for a home page, and how many there are in all (for "see all")."""
+
+    rows: list
+    total: int
 
     @property
-    def red(self) -> int:
-        return sum(row.status == ProgressLog.RAG.RED for row in self.rows)
-
-    @property
-    def with_overdue(self) -> int:
-        return sum(bool(row.overdue) for row in self.rows)
-
-    @property
-    def open_blockers(self) -> int:
-        return sum(len(row.open_blockers) for row in self.rows)
+    def more(self) -> bool:
+        return self.total > len(self.rows)
 
 
-def running_cohorts_overview() -> list[CohortProjectsOverview]:
-    """For the staff home page: each running cohort's projects at a glance. Queries do not grow with rows."""
+def mentor_projects(mentor: User, *, limit: int | None = None) -> FirstRows:
+    """The mentor's mentees' projects (those they lead, newest cohort first), with figures worked out in SQL."""
     qs = (
-        Project.objects.filter(cohort__status=Cohort.Status.RUNNING)
+        Project.objects.filter(lead_mentor=mentor)
         .select_related("cohort", "lead_mentor")
-        .order_by("cohort__start_date", "cohort__name", "title")
+        .order_by("-cohort__start_date", "title")
     )
-    overview: dict[int, CohortProjectsOverview] = {}
-    for row in project_summaries(qs):
-        cohort = row.project.cohort
-        overview.setdefault(cohort.pk, CohortProjectsOverview(cohort=cohort, rows=[])).rows.append(row)
-    return list(overview.values())
-
-
-def mentor_projects(mentor: User) -> list[ProjectSummary]:
-    """The mentor's mentees' projects: those they lead."""
-    return project_summaries(
-        Project.objects.filter(lead_mentor=mentor).select_related("cohort", "lead_mentor").order_by("title")
-    )
+    rows = project_rows(qs, limit=limit)
+    return FirstRows(rows=rows, total=len(rows) if limit is None or len(rows) < limit else qs.count())
 
 
 def reviewer_commented() -> Exists:
@@ -205,6 +368,11 @@ def logs_awaiting_comment(mentor: User) -> QuerySet[ProgressLog]:
         .select_related("project", "officer")
         .order_by("created_at", "pk")
     )
+
+
+def logs_awaiting_comment_first(mentor: User, *, limit: int) -> FirstRows:
+    rows = list(logs_awaiting_comment(mentor)[:limit])
+    return FirstRows(rows=rows, total=len(rows) if len(rows) < limit else logs_awaiting_comment(mentor).count())
 
 
 def officer_projects(officer: User) -> list[ProjectSummary]:

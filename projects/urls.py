@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.cohort_index, name="cohort_index"),
     path("mine/", views.my_project, name="my_project"),
     path("mentees/", views.mentee_projects, name="mentee_projects"),
+    path("mentees/awaiting-comment/", views.logs_awaiting, name="logs_awaiting"),
     path("showcase/", views.showcase, name="showcase"),
     path("showcase/<int:pk>/", views.case_study_detail, name="case_study_detail"),
     path("cohort/<slug:slug>/", views.cohort_projects, name="cohort_projects"),

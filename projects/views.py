@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -18,6 +19,7 @@ from .export import PROGRESS_HEADER, progress_rows
 from .models import Dataset, IGCheck, Milestone, MilestoneTemplate, Project
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
+AWAITING_ON_MENTEES_PAGE = 20
 
 
 def _project(request, pk: int) -> Project:
@@ -52,8 +54,9 @@ def _form_page(request, form, *, title: str, project: Project | None = None, bac
 @staff_required
 @require_GET
 def cohort_index(request):
-    cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).order_by("-start_date")
-    return render(request, "projects/cohort_index.html", {"cohorts": cohorts})
+    cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).order_by("-start_date", "pk")
+    page = Paginator(cohorts, 50).get_page(request.GET.get("page"))
+    return render(request, "projects/cohort_index.html", {"cohorts": page.object_list, "page": page})
 
 
 @staff_required
@@ -96,11 +99,21 @@ def cohort_projects_csv(request, slug: str):
 @role_required(Role.MENTOR)
 @require_GET
 def mentee_projects(request):
+    awaiting = selectors.logs_awaiting_comment_first(request.user, limit=AWAITING_ON_MENTEES_PAGE)
     context = {
-        "awaiting": selectors.logs_awaiting_comment(request.user),
-        "rows": selectors.mentor_projects(request.user),
+        "awaiting": awaiting.rows,
+        "awaiting_total": awaiting.total,
+        "rows": selectors.mentor_projects(request.user).rows,
     }
     return render(request, "projects/mentee_projects.html", context)
+
+
+@role_required(Role.MENTOR)
+@require_GET
+def logs_awaiting(request):
+    """Every log on the mentor's projects still waiting for a comment, oldest first, 50 a page."""
+    page = Paginator(selectors.logs_awaiting_comment(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "projects/logs_awaiting.html", {"page": page, "awaiting": page.object_list})
 
 
 @role_required(Role.OFFICER)

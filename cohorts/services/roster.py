@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -16,9 +17,10 @@ from accounts.models import Organisation, User
 from ..models import (
     Cohort,
     Enrolment,
+    EnrolmentEvent,
     Stream,
 )
-from .enrolments import enrolment_set_status
+from .enrolments import GRADUATED, CohortError
 
 ROSTER_COLUMNS = ["email", "full_name", "organisation", "job_title", "stream"]
 
@@ -139,49 +141,94 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
 @transaction.atomic
 def roster_import(*, cohort: Cohort, content: bytes | str, actor: User | None, dry_run: bool = False) -> RosterImport:
     """All or nothing: every row must be valid, or nothing is saved. Officers already selected are
-    left as they are, so importing the same file twice changes nothing."""
+    left as they are, so importing the same file twice changes nothing.
+
+    Written in batches: one lookup per table and bulk writes, so a file of 1,500 rows takes the same
+    number of queries as a file of ten. The rows and history are those that enrolment_set_status
+    writes one at a time: each place becomes selected with an EnrolmentEvent naming the actor."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     result = roster_read(cohort=cohort, content=content)
     if not result.is_valid or dry_run:
         return result
-    from accounts.services import user_create
+    from accounts.services import officers_create_many
 
-    for row in result.rows:
-        if row.outcome == "already on the roster":
-            continue
-        officer = User.objects.filter(email__iexact=row.email).first()
-        if officer is None:
-            officer = user_create(
-                email=row.email,
-                full_name=row.full_name,
-                organisation=row.organisation,
-                job_title=row.job_title,
-                is_officer=True,
-                created_by=actor,
-            )
-        elif not officer.is_officer:
+    rows = [row for row in result.rows if row.outcome != "already on the roster"]
+    if not rows:
+        result.saved = True
+        return result
+    emails = [row.email for row in rows]
+    people = {
+        user.email_lower: user
+        for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    }
+    officers = dict(people)
+    new = [row for row in rows if row.email not in people]
+    for officer in officers_create_many(
+        people=[
+            {
+                "email": row.email,
+                "full_name": row.full_name,
+                "organisation": row.organisation,
+                "job_title": row.job_title,
+            }
+            for row in new
+        ],
+        created_by=actor,
+    ):
+        officers[officer.email] = officer
+    promoted = []
+    for row in rows:
+        officer = people.get(row.email)
+        if officer is not None and not officer.is_officer:
             officer.is_officer = True
             if officer.organisation_id is None:
                 officer.organisation = row.organisation
-            officer.save(update_fields=["is_officer", "organisation"])
-        enrolment, _ = Enrolment.objects.get_or_create(
-            cohort=cohort,
-            officer=officer,
-            defaults={
-                "organisation": row.organisation,
-                "job_title": row.job_title,
-                "stream": row.stream,
-                "applied_by": actor,
+            promoted.append(officer)
+    if promoted:
+        User.objects.bulk_update(promoted, ["is_officer", "organisation"])
+
+    existing = {
+        enrolment.officer_id: enrolment
+        for enrolment in Enrolment.objects.filter(cohort=cohort, officer__in=[officers[email] for email in emails])
+    }
+    made, changed, events = [], [], []
+    for row in rows:
+        officer = officers[row.email]
+        enrolment = existing.get(officer.pk)
+        if enrolment is None:
+            previous = Enrolment.Status.APPLIED  # as get_or_create made it before its status was set
+            enrolment = Enrolment(
+                cohort=cohort,
+                officer=officer,
+                organisation=row.organisation,
+                job_title=row.job_title,
+                applied_by=actor,
                 # The programme team agreed release with managers outside the service.
-                "manager_decision": Enrolment.ManagerDecision.APPROVED,
-            },
-        )
+                manager_decision=Enrolment.ManagerDecision.APPROVED,
+            )
+            made.append(enrolment)
+        else:
+            previous = enrolment.status
+            if previous == Enrolment.Status.COMPLETED:
+                raise CohortError(GRADUATED.format(officer=officer))
+            changed.append(enrolment)
         enrolment.waitlist_position = None
         enrolment.offer_expires_at = None
         enrolment.stream = row.stream
-        enrolment.save(update_fields=["waitlist_position", "offer_expires_at", "stream"])
-        enrolment_set_status(
-            enrolment=enrolment, status=Enrolment.Status.SELECTED, actor=actor, note="Imported from roster"
+        enrolment.status = Enrolment.Status.SELECTED
+        events.append((enrolment, previous))
+    Enrolment.objects.bulk_create(made)
+    if changed:
+        Enrolment.objects.bulk_update(changed, ["waitlist_position", "offer_expires_at", "stream", "status"])
+    EnrolmentEvent.objects.bulk_create(
+        EnrolmentEvent(
+            enrolment=enrolment,
+            from_status=previous,
+            to_status=Enrolment.Status.SELECTED,
+            actor=actor,
+            note="Imported from roster",
         )
+        for enrolment, previous in events
+    )
     result.saved = True
     return result

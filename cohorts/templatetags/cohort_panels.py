@@ -1,9 +1,12 @@
 from django import template
 
 from cohorts import selectors
-from cohorts.models import Enrolment
+from cohorts.models import Cohort, Enrolment
 
 register = template.Library()
+
+# Home pages show the first few lines of a list and link to the whole list.
+HOME_LIST_LIMIT = 10
 
 
 @register.inclusion_tag("cohorts/panels/officer_cohort.html")
@@ -17,5 +20,7 @@ def officer_cohort_panel(user):
 
 @register.inclusion_tag("cohorts/panels/staff_cohorts.html")
 def staff_cohorts_panel():
-    cohorts = [cohort for cohort in selectors.cohort_list() if cohort.status != "finished"]
-    return {"cohorts": cohorts}
+    in_progress = selectors.cohort_list().exclude(status=Cohort.Status.FINISHED)
+    cohorts = list(in_progress[:HOME_LIST_LIMIT])
+    total = len(cohorts) if len(cohorts) < HOME_LIST_LIMIT else in_progress.count()
+    return {"cohorts": cohorts, "cohorts_total": total}

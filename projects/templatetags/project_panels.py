@@ -11,15 +11,24 @@ def officer_project_panel(user):
     return {"user": user, "row": rows[0] if rows else None}
 
 
+# Home pages show the first few lines of a list and link to the whole list.
+HOME_LIST_LIMIT = 10
+
+
 @register.inclusion_tag("projects/panels/mentor_projects.html")
 def mentor_projects_panel(user):
+    projects = selectors.mentor_projects(user, limit=HOME_LIST_LIMIT)
+    awaiting = selectors.logs_awaiting_comment_first(user, limit=HOME_LIST_LIMIT)
     return {
         "user": user,
-        "rows": selectors.mentor_projects(user),
-        "awaiting": list(selectors.logs_awaiting_comment(user)[:10]),
+        "rows": projects.rows,
+        "rows_total": projects.total,
+        "awaiting": awaiting.rows,
+        "awaiting_total": awaiting.total,
     }
 
 
 @register.inclusion_tag("projects/panels/staff_projects.html")
 def staff_projects_panel():
-    return {"cohorts": selectors.running_cohorts_overview()}
+    cohorts = selectors.running_cohorts_overview()
+    return {"cohorts": cohorts[:HOME_LIST_LIMIT], "cohorts_total": len(cohorts)}
