@@ -20,9 +20,27 @@ ROLE_CHOICES = [
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.org"
 
 
+class GdsDateField(DateInputField):
+    """A GOV.UK date input whose impossible dates (31 2 2026, letters, a year like 99999999999) get the
+    GOV.UK message "The <label> must be a real date" instead of Python's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        real = f"The {str(self.label).lower()} must be a real date"
+        for part in self.fields:
+            for validator in part.validators:
+                validator.message = real
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except (forms.ValidationError, OverflowError) as error:
+            raise forms.ValidationError(f"The {str(self.label).lower()} must be a real date") from error
+
+
 def gds_date_field(label: str, help_text: str = "") -> DateInputField:
     """A GOV.UK date input (day, month, year) whose messages name the field."""
-    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
+    field = GdsDateField(label=label, help_text=help_text, require_all_fields=False)
     field.error_messages["required"] = f"Enter the {label.lower()}"
     field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
     return field
