@@ -21,15 +21,16 @@ EMAIL_INVALID = "Enter an email address in the correct format, like name@example
 
 
 class GdsDateField(DateInputField):
-    """A GOV.UK date input whose impossible dates (31 2 2026, letters, a year like 99999999999) get the
-    GOV.UK message "The <label> must be a real date" instead of Python's."""
+    """A GOV.UK date input with the design system's messages: "The <label> must include a month" for a
+    missing part, "The <label> must be a real date" for 31 2 2026, letters or a year like 99999999999."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        real = f"The {str(self.label).lower()} must be a real date"
-        for part in self.fields:
+        label = str(self.label).lower()
+        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            part.error_messages["incomplete"] = f"The {label} must include a {name}"
             for validator in part.validators:
-                validator.message = real
+                validator.message = f"The {label} must be a real date"
 
     def compress(self, data_list):
         try:

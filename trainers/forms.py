@@ -173,6 +173,7 @@ class ImpactForm(forms.Form):
             self.fields[name].required = False
         self.helper = gds_helper(Field("starts_on"), Field("ends_on"), submit="Show figures")
         self.helper.form_tag = False  # the template's GET form also carries the map's measure
+        self.helper.form_method = "get"  # and so no CSRF token in the address
 
     def _clean_day(self, name: str):
         day = self.cleaned_data.get(name)
