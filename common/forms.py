@@ -23,6 +23,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
 URL_INVALID = "Enter a web address in the correct format, like https://www.example.com"
@@ -193,7 +194,10 @@ class GovukDateField(DateInputField):
                 self.validate(result)
                 self.run_validators(result)
                 return result
-        message = f"{_sentence(self.label)} must be a real date"
+        if wrong == ["year"] and year.isdigit() and len(year) < 4:
+            message = f"{_sentence(self.label)} must include a year with 4 numbers, like {timezone.localdate().year}"
+        else:
+            message = f"{_sentence(self.label)} must be a real date"
         self._mark(wrong, message)
         raise ValidationError(message, code="invalid")
 

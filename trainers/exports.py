@@ -6,10 +6,10 @@ import io
 from . import impact
 
 
-def impact_csv() -> str:
+def impact_csv(period: impact.Period = impact.ALL_TIME) -> str:
     """One row per London authority (all 34, zero rows included), columns `impact.EXPORT_COLUMNS`."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=impact.EXPORT_COLUMNS)
     writer.writeheader()
-    writer.writerows(impact.export_rows())
+    writer.writerows(impact.export_rows(period=period))
     return buffer.getvalue()

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
@@ -6,7 +8,7 @@ from cohorts.forms import YES_NO
 from common.forms import GovukForm, each_line, gds_helper
 from common.forms import gds_date_field as _date_field
 
-from .impact import MEASURES
+from .impact import ALL_TIME, DEFAULT_MEASURE, MEASURES, Period
 from .models import CascadeSession, TrainerStep
 
 
@@ -154,5 +156,73 @@ class CascadeSessionForm(GovukForm):
         }
 
 
-class ImpactMeasureForm(GovukForm):
-    measure = forms.ChoiceField(label="Shade the map by", choices=list(MEASURES.items()), required=False)
+class ImpactForm(GovukForm):
+    """The impact pages' GET form: an optional period (either end may be left blank) and the map's
+    measure. Invalid dates are shown in the error summary and the figures fall back to all time."""
+
+    starts_on = _date_field("Start date", help_text="For example, 1 4 2026")
+    ends_on = _date_field("End date", help_text="For example, 31 3 2027")
+    # Not a ChoiceField: an unknown measure (an old link) falls back to the default, it is not an error.
+    measure = forms.CharField(label="Shade the map by", required=False)
+    measure_choices = list(MEASURES.items())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].required = False
+        self.helper = gds_helper(Field("starts_on"), Field("ends_on"), submit="Show figures")
+        self.helper.form_tag = False  # the template's GET form also carries the map's measure
+        self.helper.form_method = "get"  # and so no CSRF token in the address
+
+    def _clean_day(self, name: str):
+        day = self.cleaned_data.get(name)
+        label = self.fields[name].label.lower()
+        if day and day.year < 1000:
+            raise forms.ValidationError(f"The {label} must include a year with 4 numbers, like 2026")
+        if day and day > timezone.localdate() and name == "starts_on":
+            raise forms.ValidationError(f"The {label} must be today or in the past")
+        return day
+
+    def clean_measure(self) -> str:
+        measure = self.cleaned_data["measure"]
+        return measure if measure in MEASURES else DEFAULT_MEASURE
+
+    def clean_starts_on(self):
+        return self._clean_day("starts_on")
+
+    def clean_ends_on(self):
+        return self._clean_day("ends_on")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error(
+                "ends_on", f"The end date must be the same as or after the start date, {starts_on:%-d %B %Y}"
+            )
+        return cleaned
+
+    @property
+    def period(self) -> Period:
+        """The period asked for; the programme's whole history until the form is valid."""
+        if not self.is_bound or not self.is_valid():
+            return ALL_TIME
+        return Period(self.cleaned_data["starts_on"], self.cleaned_data["ends_on"])
+
+    @property
+    def chosen_measure(self) -> str:
+        if not self.is_bound:
+            return DEFAULT_MEASURE
+        self.is_valid()
+        return self.cleaned_data.get("measure") or DEFAULT_MEASURE
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        """What was asked for (period and measure), as it came in, to carry to the next page."""
+        if not self.is_bound:
+            return []
+        names = [f"{name}_{part}" for name in ("starts_on", "ends_on") for part in range(3)] + ["measure"]
+        return [(name, self.data[name]) for name in names if self.data.get(name)]
+
+    def query_string(self) -> str:
+        """The period and measure as a query string, for links to the other impact pages and the CSV."""
+        return urlencode(self.query_pairs())

@@ -1,39 +1,47 @@
-"""Impact figures: what the bootcamp achieved, per organisation, per cohort and in total. Reads only,
-each in a fixed number of queries whatever the number of rows (the pages' query-count tests hold
-them to that).
+"""Impact figures: what the bootcamp achieved, per organisation, per cohort and in total, over a period.
+Reads only. Every figure is a SQL aggregate; `ImpactReport` runs each query at most once however many
+of its tables a page shows, so a page's query count is fixed and has no duplicates.
 
-Definitions (see docs/impact.md):
-- officers trained: officers with a selected or completed place on a cohort;
+Definitions (docs/impact.md says the same for readers):
+- officers trained: officers with a place (selected or completed, not withdrawn) on a cohort that has
+  finished;
+- in training: officers with a place on a cohort that has not finished yet;
 - graduates: officers with a completed place (marked by staff on the graduation page);
-- projects completed: every milestone signed off, or a published case study;
-- case studies: published case studies;
-- cascade sessions and colleagues reached: sessions graduates logged, counted in the organisation the
-  graduate belonged to when they logged it (per cohort: sessions by that cohort's graduates);
+- projects completed: every milestone signed off, or a published case study; case studies: published;
+- cascade sessions and colleagues reached: sessions graduates logged **and staff verified**, counted in
+  the organisation the graduate belonged to when they logged it (per cohort: sessions by that cohort's
+  graduates). Sessions not verified yet are counted apart, as "waiting for verification";
 - mentor hours: hours of mentoring sessions held (confirmed and ended; not cancelled, not no-shows),
   by the officer's organisation, and by the officer's cohort at the time of the session.
+A period: cohort figures (the first five) count cohorts that started in it; cascade sessions count by
+the day they were delivered, mentor hours by the day of the session (London time).
 A project counts once for each organisation whose officers worked on it, so the per-organisation
 project numbers can add up to more than the total.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Organisation
 from cohorts.models import Cohort, Enrolment
 from mentoring.models import Booking
-from projects.models import Milestone, Project
+from projects.models import CaseStudy, Milestone, Project
 
 from .models import CascadeSession
 
 TRAINED = [Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED]
+FINISHED = Q(cohort__status=Cohort.Status.FINISHED)
+NOT_FINISHED = Q(cohort__status__in=[s for s in Cohort.Status.values if s != Cohort.Status.FINISHED])
 
 MEASURES = {
     "officers_trained": "Officers trained",
+    "in_training": "Officers in training",
     "graduates": "Graduates",
     "projects_completed": "Projects completed",
     "case_studies": "Case studies published",
@@ -42,17 +50,46 @@ MEASURES = {
     "mentor_hours": "Mentor hours",
 }
 DEFAULT_MEASURE = "colleagues_reached"
+# The measures that have sessions waiting for verification beside them, and where those are counted.
+WAITING = {"cascade_sessions": "cascade_sessions_waiting", "colleagues_reached": "colleagues_reached_waiting"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive dates; either end may be open. The default is the programme's whole history."""
+
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @property
+    def is_all_time(self) -> bool:
+        return self.starts_on is None and self.ends_on is None
+
+    def q(self, lookup: str) -> Q:
+        """The rows whose `lookup` (a date) falls in the period."""
+        q = Q()
+        if self.starts_on:
+            q &= Q(**{f"{lookup}__gte": self.starts_on})
+        if self.ends_on:
+            q &= Q(**{f"{lookup}__lte": self.ends_on})
+        return q
+
+
+ALL_TIME = Period()
 
 
 @dataclass
 class Figures:
     officers_trained: int = 0
+    in_training: int = 0
     graduates: int = 0
     projects_completed: int = 0
     case_studies: int = 0
     cascade_sessions: int = 0
     colleagues_reached: int = 0
     mentor_hours: float = 0
+    cascade_sessions_waiting: int = 0
+    colleagues_reached_waiting: int = 0
 
     def value(self, measure: str) -> float:
         return getattr(self, measure)
@@ -73,171 +110,277 @@ class CohortImpact:
     figures: Figures = field(default_factory=Figures)
 
 
-# --- mentor hours ---
+class MonthFigures(NamedTuple):
+    month: date
+    sessions: int
+    reached: int
+    sessions_waiting: int
+    reached_waiting: int
 
 
-def _held_sessions() -> list[tuple[int, int, datetime, float]]:
-    """(officer id, officer's organisation id, start, hours) of every mentoring session held: confirmed
-    and ended. Cancelled sessions, no-shows and sessions still to come are not mentor hours. One query."""
-
-    held = Booking.objects.filter(status=Booking.Status.CONFIRMED, ends_at__lte=timezone.now())
-    return [
-        (officer_id, organisation_id, starts_at, (ends_at - starts_at).total_seconds() / 3600)
-        for officer_id, organisation_id, starts_at, ends_at in held.values_list(
-            "officer_id", "officer__organisation_id", "starts_at", "ends_at"
-        )
-    ]
+# --- the SQL: each builds one query ---
 
 
-def mentor_hours_by_organisation() -> dict[int, float]:
-    """Hours of mentoring held with officers, by the officer's organisation id. One query."""
-    hours: dict[int, float] = defaultdict(float)
-    for _, organisation_id, _, length in _held_sessions():
-        hours[organisation_id] += length
-    return {organisation_id: round(total, 1) for organisation_id, total in hours.items()}
-
-
-def mentor_hours_by_cohort() -> dict[int, float]:
-    """Hours of mentoring held with officers, by cohort id. A session counts for the officer's cohort
-    (selected or completed place) that had started by the session's date; if none had, their first.
-    Two queries."""
-    places: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for officer_id, cohort_id, start_date in Enrolment.objects.filter(status__in=TRAINED).values_list(
-        "officer_id", "cohort_id", "cohort__start_date"
-    ):
-        places[officer_id].append((start_date, cohort_id))
-    hours: dict[int, float] = defaultdict(float)
-    for officer_id, _, starts_at, length in _held_sessions():
-        cohorts = sorted(places.get(officer_id, []))
-        if not cohorts:
-            continue
-        day = timezone.localdate(starts_at)
-        started = [cohort_id for start_date, cohort_id in cohorts if start_date <= day]
-        hours[started[-1] if started else cohorts[0][1]] += length
-    return {cohort_id: round(total, 1) for cohort_id, total in hours.items()}
-
-
-# --- shared reads ---
-
-
-@dataclass
-class ProjectOutcome:
-    cohort_id: int
-    completed: bool
-    case_study_published: bool
-    organisation_ids: set[int] = field(default_factory=set)
-
-
-def project_outcomes() -> dict[int, ProjectOutcome]:
-    """Every project, whether it is completed and has a published case study, and the organisations of
-    its officers. Two queries."""
-    projects = Project.objects.annotate(
-        milestone_total=Count("milestones", distinct=True),
-        milestones_signed=Count("milestones", filter=Q(milestones__state=Milestone.State.SIGNED_OFF), distinct=True),
-        published=Count("case_study", filter=Q(case_study__published_at__isnull=False), distinct=True),
-    ).values_list("pk", "cohort_id", "milestone_total", "milestones_signed", "published")
-    outcomes = {
-        pk: ProjectOutcome(
-            cohort_id=cohort_id,
-            completed=bool(published) or (total > 0 and signed == total),
-            case_study_published=bool(published),
-        )
-        for pk, cohort_id, total, signed, published in projects
+def _people_counts() -> dict:
+    return {
+        "officers_trained": Count("officer_id", filter=FINISHED, distinct=True),
+        "in_training": Count("officer_id", filter=NOT_FINISHED, distinct=True),
+        "graduates": Count("officer_id", filter=Q(status=Enrolment.Status.COMPLETED), distinct=True),
     }
-    for project_id, organisation_id in Project.officers.through.objects.values_list(
-        "project_id", "user__organisation_id"
-    ):
-        if project_id in outcomes and organisation_id is not None:
-            outcomes[project_id].organisation_ids.add(organisation_id)
-    return outcomes
 
 
-def london_authorities() -> list[Organisation]:
-    """The 34 London authorities (32 boroughs, the City, the GLA) in GSS code order."""
-    return list(Organisation.objects.exclude(kind=Organisation.Kind.PARTNER).order_by("gss_code"))
-
-
-# --- per organisation, per cohort, in total ---
-
-
-def organisation_impact(*, include_partners: bool = True) -> list[OrganisationImpact]:
-    """One row for every London authority (zero rows included), in GSS code order, then partner
-    organisations that have any figure above zero. Six queries."""
-    rows = {o.pk: OrganisationImpact(organisation=o) for o in Organisation.objects.order_by("gss_code", "name")}
-    for row in (
-        Enrolment.objects.filter(status__in=TRAINED)
-        .values("organisation_id")
-        .annotate(
-            trained=Count("officer_id", distinct=True),
-            graduates=Count("officer_id", filter=Q(status=Enrolment.Status.COMPLETED), distinct=True),
-        )
-    ):
-        figures = rows[row["organisation_id"]].figures
-        figures.officers_trained, figures.graduates = row["trained"], row["graduates"]
-    for row in CascadeSession.objects.values("organisation_id").annotate(
-        n=Count("pk"), reached=Sum("colleagues_reached")
-    ):
-        figures = rows[row["organisation_id"]].figures
-        figures.cascade_sessions, figures.colleagues_reached = row["n"], row["reached"] or 0
-    for outcome in project_outcomes().values():
-        for organisation_id in outcome.organisation_ids:
-            rows[organisation_id].figures.projects_completed += int(outcome.completed)
-            rows[organisation_id].figures.case_studies += int(outcome.case_study_published)
-    for organisation_id, hours in mentor_hours_by_organisation().items():
-        rows[organisation_id].figures.mentor_hours = hours
-    authorities = [row for row in rows.values() if row.organisation.is_london_authority]
-    partners = [
-        row for row in rows.values() if not row.organisation.is_london_authority and any(row.figures.as_dict().values())
-    ]
-    return authorities + (partners if include_partners else [])
-
-
-def cohort_impact() -> list[CohortImpact]:
-    """One row per cohort that is not a draft, oldest first. Four queries."""
-    cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).annotate(
-        trained=Count("enrolments__officer", filter=Q(enrolments__status__in=TRAINED), distinct=True),
-        graduates=Count("enrolments__officer", filter=Q(enrolments__status=Enrolment.Status.COMPLETED), distinct=True),
-    )
-    rows = {
-        cohort.pk: CohortImpact(
-            cohort=cohort, figures=Figures(officers_trained=cohort.trained, graduates=cohort.graduates)
-        )
-        for cohort in cohorts.order_by("start_date", "pk")
+def _cascade_counts(sessions: str = "") -> dict:
+    """Verified and waiting sessions and colleagues; `sessions` is the path to the cascade sessions."""
+    prefix = f"{sessions}__" if sessions else ""
+    verified, waiting = Q(**{f"{prefix}verified_at__isnull": False}), Q(**{f"{prefix}verified_at__isnull": True})
+    return {
+        "cascade_sessions": Count(sessions or "pk", filter=verified),
+        "colleagues_verified": Sum(f"{prefix}colleagues_reached", filter=verified),
+        "cascade_sessions_waiting": Count(sessions or "pk", filter=waiting),
+        "colleagues_waiting": Sum(f"{prefix}colleagues_reached", filter=waiting),
     }
-    for row in (
-        Enrolment.objects.filter(status=Enrolment.Status.COMPLETED, cohort_id__in=list(rows))
-        .values("cohort_id")
-        .annotate(n=Count("officer__cascade_sessions"), reached=Sum("officer__cascade_sessions__colleagues_reached"))
-    ):
-        figures = rows[row["cohort_id"]].figures
-        figures.cascade_sessions, figures.colleagues_reached = row["n"], row["reached"] or 0
-    for outcome in project_outcomes().values():
-        if outcome.cohort_id in rows:
-            rows[outcome.cohort_id].figures.projects_completed += int(outcome.completed)
-            rows[outcome.cohort_id].figures.case_studies += int(outcome.case_study_published)
-    for cohort_id, hours in mentor_hours_by_cohort().items():
-        if cohort_id in rows:
-            rows[cohort_id].figures.mentor_hours = hours
-    return list(rows.values())
 
 
-def impact_totals() -> Figures:
-    """The programme's totals: each officer and each project counted once. Four queries."""
-    people = Enrolment.objects.filter(status__in=TRAINED).aggregate(
-        trained=Count("officer_id", distinct=True),
-        graduates=Count("officer_id", filter=Q(status=Enrolment.Status.COMPLETED), distinct=True),
+# Annotations cannot share a model field's name: which figure each one fills.
+_FIGURE_OF = {"colleagues_verified": "colleagues_reached", "colleagues_waiting": "colleagues_reached_waiting"}
+
+
+def _with_outcomes(qs, project: str):
+    """`qs` with `published`, `any_milestone` and `open_milestone` for the project `project` points at."""
+    milestones = Milestone.objects.filter(project=OuterRef(project))
+    return qs.alias(
+        published=Exists(CaseStudy.objects.filter(project=OuterRef(project), published_at__isnull=False)),
+        any_milestone=Exists(milestones),
+        open_milestone=Exists(milestones.exclude(state=Milestone.State.SIGNED_OFF)),
     )
-    cascade = CascadeSession.objects.aggregate(n=Count("pk"), reached=Sum("colleagues_reached"))
-    outcomes = project_outcomes().values()
-    return Figures(
-        officers_trained=people["trained"],
-        graduates=people["graduates"],
-        projects_completed=sum(1 for o in outcomes if o.completed),
-        case_studies=sum(1 for o in outcomes if o.case_study_published),
-        cascade_sessions=cascade["n"],
-        colleagues_reached=cascade["reached"] or 0,
-        mentor_hours=round(sum(mentor_hours_by_organisation().values()), 1),
-    )
+
+
+def _project_counts(key: str) -> dict:
+    """Completed projects (a published case study, or every milestone signed off) and case studies."""
+    completed = Q(published=True) | Q(any_milestone=True, open_milestone=False)
+    return {
+        "projects_completed": Count(key, filter=completed, distinct=True),
+        "case_studies": Count(key, filter=Q(published=True), distinct=True),
+    }
+
+
+def _hours(length: timedelta | None) -> float:
+    return round((length or timedelta()).total_seconds() / 3600, 1)
+
+
+class ImpactReport:
+    """The figures for one period, each query run once, on first use."""
+
+    def __init__(self, period: Period = ALL_TIME, *, today: date | None = None):
+        self.period = period
+        self.today = today or timezone.localdate()
+
+    # --- mentor hours ---
+
+    def _held_sessions(self):
+        """Mentoring sessions held: confirmed and ended. Cancelled sessions, no-shows and sessions still
+        to come are not mentor hours."""
+        return (
+            Booking.objects.filter(status=Booking.Status.CONFIRMED, ends_at__lte=timezone.now())
+            .alias(day=TruncDate("starts_at"))
+            .filter(self.period.q("day"))
+        )
+
+    @staticmethod
+    def _length() -> Sum:
+        return Sum(ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField()))
+
+    @cached_property
+    def mentor_hours_by_organisation(self) -> dict[int | None, float]:
+        """Hours of mentoring held with officers, by the officer's organisation id. One query."""
+        rows = self._held_sessions().values("officer__organisation_id").annotate(length=self._length())
+        return {row["officer__organisation_id"]: _hours(row["length"]) for row in rows}
+
+    @cached_property
+    def mentor_hours_by_cohort(self) -> dict[int, float]:
+        """Hours of mentoring held with officers, by cohort id. A session counts for the officer's cohort
+        (selected or completed place) that had most recently started by the session's day; if none had,
+        their first. One query."""
+        places = Enrolment.objects.filter(officer=OuterRef("officer_id"), status__in=TRAINED)
+        started = places.filter(cohort__start_date__lte=OuterRef("day")).order_by("-cohort__start_date", "-cohort_id")
+        first = places.order_by("cohort__start_date", "cohort_id")
+        rows = (
+            self._held_sessions()
+            .annotate(
+                place_cohort=Coalesce(
+                    Subquery(started.values("cohort_id")[:1]), Subquery(first.values("cohort_id")[:1])
+                )
+            )
+            .filter(place_cohort__isnull=False)
+            .values("place_cohort")
+            .annotate(length=self._length())
+        )
+        return {row["place_cohort"]: _hours(row["length"]) for row in rows}
+
+    # --- per organisation ---
+
+    @cached_property
+    def organisations(self) -> list[OrganisationImpact]:
+        """Every organisation with its figures, in GSS code order. Six queries."""
+        rows = {o.pk: OrganisationImpact(organisation=o) for o in Organisation.objects.order_by("gss_code", "name")}
+        people = (
+            Enrolment.objects.filter(self.period.q("cohort__start_date"), status__in=TRAINED)
+            .values("organisation_id")
+            .annotate(**_people_counts())
+        )
+        for row in people:
+            self._fill(rows[row.pop("organisation_id")].figures, row)
+        cascade = (
+            CascadeSession.objects.filter(self.period.q("delivered_on"))
+            .values("organisation_id")
+            .annotate(**_cascade_counts())
+        )
+        for row in cascade:
+            self._fill(rows[row.pop("organisation_id")].figures, row)
+        projects = (
+            _with_outcomes(Project.officers.through.objects, "project_id")
+            .filter(self.period.q("project__cohort__start_date"), user__organisation__isnull=False)
+            .values("user__organisation_id")
+            .annotate(**_project_counts("project_id"))
+        )
+        for row in projects:
+            self._fill(rows[row.pop("user__organisation_id")].figures, row)
+        for organisation_id, hours in self.mentor_hours_by_organisation.items():
+            if organisation_id in rows:
+                rows[organisation_id].figures.mentor_hours = hours
+        return list(rows.values())
+
+    def organisation_rows(self, *, include_partners: bool = True) -> list[OrganisationImpact]:
+        """One row for every London authority (zero rows included), in GSS code order, then partner
+        organisations that have any figure above zero."""
+        authorities = [row for row in self.organisations if row.organisation.is_london_authority]
+        partners = [
+            row
+            for row in self.organisations
+            if not row.organisation.is_london_authority and any(row.figures.as_dict().values())
+        ]
+        return authorities + (partners if include_partners else [])
+
+    # --- per cohort ---
+
+    @cached_property
+    def cohorts(self) -> list[CohortImpact]:
+        """One row per cohort that is not a draft, oldest first; cohort figures only for cohorts that
+        started in the period. Four queries."""
+        in_period = Q(enrolments__status__in=TRAINED) & self.period.q("start_date")
+        cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).annotate(
+            trained=Count("enrolments__officer", filter=in_period, distinct=True),
+            graduates=Count(
+                "enrolments__officer",
+                filter=in_period & Q(enrolments__status=Enrolment.Status.COMPLETED),
+                distinct=True,
+            ),
+        )
+        rows = {}
+        for cohort in cohorts.order_by("start_date", "pk"):
+            finished = cohort.status == Cohort.Status.FINISHED
+            rows[cohort.pk] = CohortImpact(
+                cohort=cohort,
+                figures=Figures(
+                    officers_trained=cohort.trained if finished else 0,
+                    in_training=0 if finished else cohort.trained,
+                    graduates=cohort.graduates,
+                ),
+            )
+        cascade = (
+            Enrolment.objects.filter(status=Enrolment.Status.COMPLETED, cohort_id__in=list(rows))
+            .filter(self.period.q("officer__cascade_sessions__delivered_on"))
+            .values("cohort_id")
+            .annotate(**_cascade_counts("officer__cascade_sessions"))
+        )
+        for row in cascade:
+            self._fill(rows[row.pop("cohort_id")].figures, row)
+        projects = (
+            _with_outcomes(Project.objects, "pk")
+            .filter(self.period.q("cohort__start_date"), cohort_id__in=list(rows))
+            .values("cohort_id")
+            .annotate(**_project_counts("pk"))
+        )
+        for row in projects:
+            self._fill(rows[row.pop("cohort_id")].figures, row)
+        for cohort_id, hours in self.mentor_hours_by_cohort.items():
+            if cohort_id in rows:
+                rows[cohort_id].figures.mentor_hours = hours
+        return list(rows.values())
+
+    @cached_property
+    def finished_cohorts(self) -> list[Cohort]:
+        """The finished cohorts whose officers count as trained in this period (no query of its own)."""
+        return [
+            row.cohort
+            for row in self.cohorts
+            if row.cohort.status == Cohort.Status.FINISHED and row.figures.officers_trained
+        ]
+
+    # --- in total ---
+
+    @cached_property
+    def totals(self) -> Figures:
+        """The programme's totals: each officer and each project counted once. Two queries of their own;
+        cascade sessions and mentor hours add up the organisations' rows."""
+        figures = Figures()
+        people = Enrolment.objects.filter(self.period.q("cohort__start_date"), status__in=TRAINED).aggregate(
+            **_people_counts()
+        )
+        projects = (
+            _with_outcomes(Project.objects, "pk")
+            .filter(self.period.q("cohort__start_date"))
+            .aggregate(**_project_counts("pk"))
+        )
+        self._fill(figures, {**people, **projects})
+        # Every cascade session belongs to exactly one organisation, so its rows add up to the total.
+        for row in self.organisations:
+            for name in (
+                "cascade_sessions",
+                "colleagues_reached",
+                "cascade_sessions_waiting",
+                "colleagues_reached_waiting",
+            ):
+                setattr(figures, name, getattr(figures, name) + getattr(row.figures, name))
+        figures.mentor_hours = round(sum(self.mentor_hours_by_organisation.values()), 1)
+        return figures
+
+    # --- over time ---
+
+    def months(self, count: int = 12) -> list[MonthFigures]:
+        """Cascade sessions for each of the last `count` months of the period (up to this month), months
+        without sessions included. One query."""
+        last = min(self.period.ends_on or self.today, self.today)
+        first = _month_start(last, count - 1)
+        if self.period.starts_on and self.period.starts_on > first:
+            first = _month_start(self.period.starts_on)
+        period = Period(max(first, self.period.starts_on or first), last)
+        found = {
+            row["month"]: row
+            for row in CascadeSession.objects.filter(period.q("delivered_on"))
+            .annotate(month=TruncMonth("delivered_on"))
+            .values("month")
+            .annotate(**_cascade_counts())
+        }
+        result, month = [], first
+        while month <= last:
+            row = found.get(month, {})
+            result.append(
+                MonthFigures(
+                    month,
+                    row.get("cascade_sessions", 0),
+                    row.get("colleagues_verified") or 0,
+                    row.get("cascade_sessions_waiting", 0),
+                    row.get("colleagues_waiting") or 0,
+                )
+            )
+            month = _month_start(month, -1)
+        return result
+
+    @staticmethod
+    def _fill(figures: Figures, row: dict) -> None:
+        for name, value in row.items():
+            setattr(figures, _FIGURE_OF.get(name, name), value or 0)
 
 
 def _month_start(day: date, back: int = 0) -> date:
@@ -245,42 +388,41 @@ def _month_start(day: date, back: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def colleagues_reached_by_month(*, months: int = 12, today: date | None = None) -> list[tuple[date, int, int]]:
-    """(first day of month, sessions, colleagues reached) for each of the last `months` months up to
-    this one, months without sessions included. One query."""
-    today = today or timezone.localdate()
-    first = _month_start(today, months - 1)
-    found = {
-        row["month"]: (row["n"], row["reached"])
-        for row in CascadeSession.objects.filter(delivered_on__gte=first, delivered_on__lte=today)
-        .annotate(month=TruncMonth("delivered_on"))
-        .values("month")
-        .annotate(n=Count("pk"), reached=Sum("colleagues_reached"))
-    }
-    result = []
-    for back in range(months - 1, -1, -1):
-        month = _month_start(today, back)
-        sessions, reached = found.get(month, (0, 0))
-        result.append((month, sessions, reached or 0))
-    return result
+# --- the module's public reads, each building its own report (a page builds one and shares it) ---
 
 
-def export_rows() -> list[dict]:
+def organisation_impact(*, include_partners: bool = True, period: Period = ALL_TIME) -> list[OrganisationImpact]:
+    return ImpactReport(period).organisation_rows(include_partners=include_partners)
+
+
+def cohort_impact(*, period: Period = ALL_TIME) -> list[CohortImpact]:
+    return ImpactReport(period).cohorts
+
+
+def impact_totals(*, period: Period = ALL_TIME) -> Figures:
+    return ImpactReport(period).totals
+
+
+def mentor_hours_by_organisation(*, period: Period = ALL_TIME) -> dict[int | None, float]:
+    return ImpactReport(period).mentor_hours_by_organisation
+
+
+def mentor_hours_by_cohort(*, period: Period = ALL_TIME) -> dict[int, float]:
+    return ImpactReport(period).mentor_hours_by_cohort
+
+
+def colleagues_reached_by_month(
+    *, months: int = 12, today: date | None = None, period: Period = ALL_TIME
+) -> list[MonthFigures]:
+    return ImpactReport(period, today=today).months(months)
+
+
+EXPORT_COLUMNS = ["gss_code", "organisation", *(f.name for f in fields(Figures))]
+
+
+def export_rows(*, period: Period = ALL_TIME) -> list[dict]:
     """The CSV export: one row per London authority (all 34, zero rows included), no partners."""
     return [
         {"gss_code": row.organisation.gss_code, "organisation": row.organisation.name, **row.figures.as_dict()}
-        for row in organisation_impact(include_partners=False)
+        for row in ImpactReport(period).organisation_rows(include_partners=False)
     ]
-
-
-EXPORT_COLUMNS = [
-    "gss_code",
-    "organisation",
-    "officers_trained",
-    "graduates",
-    "projects_completed",
-    "case_studies",
-    "cascade_sessions",
-    "colleagues_reached",
-    "mentor_hours",
-]

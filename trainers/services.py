@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,6 +47,16 @@ def graduation_record(
 
 def _is_graduate(user: User) -> bool:
     return Enrolment.objects.filter(officer=user, status=Enrolment.Status.COMPLETED).exists()
+
+
+def _graduation_day(graduate: User) -> date | None:
+    """The first day a graduate's cascade sessions can count from: their first certificate's date. A
+    completed place without a certificate row (recorded before certificates existed) falls back to the
+    first day of that cohort, so a session years before the bootcamp is still refused."""
+    first = Enrolment.objects.filter(officer=graduate, status=Enrolment.Status.COMPLETED).aggregate(
+        graduated=Min("graduation__graduated_on"), started=Min("cohort__start_date")
+    )
+    return first["graduated"] or first["started"]
 
 
 @transaction.atomic
@@ -113,6 +124,13 @@ def _cascade_session_fill(
 ) -> CascadeSession:
     if delivered_on > timezone.localdate():
         raise CascadeSessionInvalid("delivered_on", "The date must be today or in the past")
+    graduated_on = _graduation_day(session.graduate)
+    if graduated_on is not None and delivered_on < graduated_on:
+        raise CascadeSessionInvalid(
+            "delivered_on",
+            f"The date must be the same as or after {graduated_on:%-d %B %Y}, the day you graduated: "
+            "only sessions you ran as a graduate count",
+        )
     if colleagues_reached < 1:
         raise CascadeSessionInvalid("colleagues_reached", "Enter the number of colleagues reached, at least 1")
     session.delivered_on = delivered_on

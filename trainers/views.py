@@ -204,38 +204,54 @@ def cascade_session_edit(request, pk: int):
 # --- impact ---
 
 
+def _impact_context(request) -> tuple[forms.ImpactForm, impact.ImpactReport, dict]:
+    """The period form, the one report every figure on the page comes from, and what every impact
+    page shows about the period."""
+    form = forms.ImpactForm(request.GET or None)
+    report = impact.ImpactReport(form.period)
+    period_fields = [(key, value) for key, value in form.query_pairs() if not key.startswith("measure")]
+    return form, report, {"form": form, "period": report.period, "period_fields": period_fields}
+
+
 @role_required(Role.STAFF, Role.MENTOR, Role.OFFICER)
 @require_GET
 def impact_summary(request):
     """The programme's impact for everyone signed in: totals, the London map and two charts. Figures
     only, no names or email addresses."""
-    form = forms.ImpactMeasureForm(request.GET or None)
-    measure = (form.is_valid() and form.cleaned_data["measure"]) or impact.DEFAULT_MEASURE
+    form, report, context = _impact_context(request)
+    measure = form.chosen_measure
     label = impact.MEASURES[measure]
-    organisations = impact.organisation_impact(include_partners=False)
+    waiting = impact.WAITING.get(measure)
     values = {
         row.organisation.gss_code: (row.organisation.name, row.figures.value(measure))
-        for row in organisations
+        for row in report.organisation_rows(include_partners=False)
         if row.organisation.gss_code in charts.LONDON_TILES
     }
-    months = impact.colleagues_reached_by_month()
-    cohorts = [row for row in impact.cohort_impact() if row.figures.officers_trained]
+    waiting_by_gss = {row.organisation.gss_code: row.figures.value(waiting) for row in report.organisations if waiting}
+    months = report.months()
+    cohorts = [row for row in report.cohorts if row.figures.officers_trained or row.figures.in_training]
     return render(
         request,
         "trainers/impact_summary.html",
         {
-            "form": form,
+            **context,
             "measure": measure,
             "measure_label": label,
-            "totals": impact.impact_totals(),
+            "measure_choices": forms.ImpactForm.measure_choices,
+            "waiting": waiting,
+            "totals": report.totals,
+            "finished_cohorts": report.finished_cohorts,
             "map": charts.tile_map(values, measure_label=label),
-            "map_rows": sorted(((gss, name, value) for gss, (name, value) in values.items()), key=lambda row: row[1]),
+            "map_rows": sorted(
+                ((gss, name, value, waiting_by_gss.get(gss, 0)) for gss, (name, value) in values.items()),
+                key=lambda row: row[1],
+            ),
             "months": months,
             "month_chart": charts.bar_chart(
-                [(month.strftime("%b %y"), reached) for month, _, reached in months],
+                [(row.month.strftime("%b %y"), row.reached) for row in months],
                 description=(
-                    f"Colleagues reached by cascade sessions in each of the last 12 months: "
-                    f"{sum(r for _, _, r in months)} in all."
+                    f"Colleagues reached by verified cascade sessions in each of the {len(months)} months shown: "
+                    f"{sum(row.reached for row in months)} in all."
                 ),
             ),
             "cohorts": cohorts,
@@ -253,20 +269,26 @@ def impact_summary(request):
 @staff_required
 @require_GET
 def impact_organisations(request):
+    _, report, context = _impact_context(request)
     return render(
         request,
         "trainers/impact_organisations.html",
-        {"rows": impact.organisation_impact(), "totals": impact.impact_totals()},
+        {**context, "rows": report.organisation_rows(), "totals": report.totals},
     )
 
 
 @staff_required
 @require_GET
 def impact_cohorts(request):
-    return render(request, "trainers/impact_cohorts.html", {"rows": impact.cohort_impact()})
+    _, report, context = _impact_context(request)
+    return render(request, "trainers/impact_cohorts.html", {**context, "rows": report.cohorts})
 
 
 @staff_required
 @require_GET
 def impact_export(request):
-    return csv_response(exports.impact_csv(), "impact-by-organisation.csv")
+    form, report, _ = _impact_context(request)
+    if form.is_bound and not form.is_valid():
+        # A download cannot show an error summary: send them to the page that can.
+        return redirect(f"{reverse('trainers:impact_organisations')}?{form.query_string()}")
+    return csv_response(exports.impact_csv(report.period), "impact-by-organisation.csv")

@@ -315,8 +315,13 @@ def map_svg(html: str) -> ET.Element:
 
 
 def test_map_shows_every_authority_once_with_its_gss_code_and_value(client):
-    CascadeSessionFactory(graduate=graduate(enrolment__officer__organisation=borough("Camden")), colleagues_reached=8)
-    CascadeSessionFactory(graduate=graduate(enrolment__officer__organisation=borough("Sutton")), colleagues_reached=3)
+    verified = {"verified_at": timezone.now()}
+    camden = graduate(enrolment__officer__organisation=borough("Camden"))
+    CascadeSessionFactory(graduate=camden, colleagues_reached=8, **verified)
+    CascadeSessionFactory(graduate=camden, colleagues_reached=5)  # waiting for verification: not on the map
+    CascadeSessionFactory(
+        graduate=graduate(enrolment__officer__organisation=borough("Sutton")), colleagues_reached=3, **verified
+    )
     client.force_login(OfficerFactory())
     response = client.get("/trainers/impact/", {"measure": "colleagues_reached"})
     svg = map_svg(response.content.decode())
@@ -335,6 +340,8 @@ def test_map_shows_every_authority_once_with_its_gss_code_and_value(client):
     labels = {tile.get("data-gss-code"): [t.text for t in tile.findall(f"{SVG}text")] for tile in tiles}
     assert labels["E09000007"] == ["CMD", "8"]
     assert set(LONDON_TILES) == set(codes)
+    # The table beside the map gives the waiting colleagues apart.
+    assert re.search(r">Camden</th>\s*<td[^>]*>8</td>\s*<td[^>]*>5</td>", response.content.decode())
 
 
 def test_map_measure_is_chosen_with_a_get_form(client):
@@ -362,7 +369,7 @@ def test_staff_download_impact_csv(client):
     client.force_login(StaffFactory())
     response = client.get("/trainers/impact/organisations.csv")
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("gss_code,organisation,officers_trained,graduates,projects_completed")
+    assert lines[0].startswith("gss_code,organisation,officers_trained,in_training,graduates,projects_completed")
     assert len(lines) == 35
 
 
