@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from accounts.permissions import Role, staff_required
+from accounts.permissions import staff_required
 
 from .. import charts, forms, selectors, services
 
