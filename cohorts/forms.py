@@ -61,6 +61,20 @@ class CohortSettingsForm(forms.Form):
     )
     status = forms.ChoiceField(choices=Cohort.Status.choices, initial=Cohort.Status.DRAFT)
     default_location = forms.CharField(label="Location", max_length=300, required=False)
+    project_time_hours = forms.IntegerField(
+        label="Project time at the end of each training day, in hours (optional)",
+        help_text="Officers can book office hours with mentors in project time. Leave empty or enter 0 if the "
+        "whole day is taught",
+        required=False,
+        min_value=0,
+        max_value=6,
+        initial=0,
+        error_messages={
+            "invalid": "Enter the hours of project time as a whole number",
+            "min_value": "Enter the hours of project time, or 0",
+            "max_value": "Project time can be at most 6 hours",
+        },
+    )
     streams = forms.CharField(
         label="Streams (optional)",
         required=False,
@@ -81,6 +95,7 @@ class CohortSettingsForm(forms.Form):
             Field.select("status"),
             Field.text("capacity", field_width=4),
             Field.text("default_location"),
+            Field.text("project_time_hours", field_width=2),
             Field.textarea("streams"),
             Field.textarea("places"),
         ]
@@ -165,6 +180,7 @@ class CohortEditForm(CohortSettingsForm):
             "capacity": cohort.capacity,
             "status": cohort.status,
             "default_location": cohort.default_location,
+            "project_time_hours": cohort.project_time_hours,
             "streams": "\n".join(f"{s.name}, {s.first_week}, {s.last_week}" for s in cohort.streams.all()),
             "places": "\n".join(
                 f"{p.organisation.name}: {p.places}" for p in cohort.organisation_places.select_related("organisation")

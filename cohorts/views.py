@@ -34,6 +34,7 @@ def cohort_create(request):
                 capacity=data["capacity"],
                 status=data["status"],
                 default_location=data["default_location"],
+                project_time_hours=data["project_time_hours"] or 0,
                 curriculum=data["curriculum"],
                 streams=data["streams"],
                 places=data["places"],
@@ -60,6 +61,7 @@ def cohort_edit(request, slug: str):
                 capacity=data["capacity"],
                 status=data["status"],
                 default_location=data["default_location"],
+                project_time_hours=data["project_time_hours"] or 0,
                 streams=data["streams"],
                 places=data["places"],
             )

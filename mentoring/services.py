@@ -60,7 +60,7 @@ def _check_slot(
     officer: User,
     starts_at: datetime,
     now: datetime,
-    include_training: bool,
+    by_officer: bool,
     weekly_limit: bool,
     exclude: Booking | None = None,
 ) -> selectors.Slot:
@@ -98,12 +98,19 @@ def _check_slot(
         day_count=1,
         now=now,
         officer=officer,
-        include_training=include_training,
         exclude_booking=exclude,
     )
     for slot in slots:
         if slot.starts_at == starts_at:
             return slot
+    taught = selectors.officer_taught_times(officer, starts_at, ends_at)
+    if taught:
+        start, end = (timezone.localtime(moment) for moment in taught[0])
+        whose = "your" if by_officer else f"{officer.full_name}’s"
+        raise BookingError(
+            f"That time is during {whose} training, taught from {start:%H:%M} to {end:%H:%M}. "
+            "Choose a time outside the taught part of the day"
+        )
     taken = (
         Booking.objects.active().filter(mentor=mentor).overlapping(starts_at - profile.buffer, ends_at + profile.buffer)
     )
@@ -111,8 +118,6 @@ def _check_slot(
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
         raise SlotTaken(starts_at, selectors.nearest_free_slots(mentor=mentor, around=starts_at, officer=officer))
-    if include_training and selectors.officer_busy_times(officer, starts_at, ends_at, include_training=True):
-        raise BookingError("The officer has a training session at this time")
     raise BookingError(f"That time is not one of {mentor.full_name}’s free slots. Choose a time from the list")
 
 
@@ -154,9 +159,7 @@ def booking_create(
     """An officer books a free slot. Refusals raise BookingError (SlotTaken when someone else has it)."""
     now = now or timezone.now()
     _lock_people(mentor, officer)
-    slot = _check_slot(
-        mentor=mentor, officer=officer, starts_at=starts_at, now=now, include_training=False, weekly_limit=True
-    )
+    slot = _check_slot(mentor=mentor, officer=officer, starts_at=starts_at, now=now, by_officer=True, weekly_limit=True)
     booking = _save(
         Booking(
             mentor=mentor,
@@ -190,13 +193,14 @@ def booking_propose(
     *, mentor: User, officer: User, starts_at: datetime, agenda: str = "", now: datetime | None = None
 ) -> Booking:
     """A mentor schedules a session with one of their mentees, at a time free for both (the officer's
-    bookings and training days respected). The officer accepts it or asks to move it."""
+    bookings and taught training time respected, as on every booking page). The officer accepts it or
+    asks to move it."""
     now = now or timezone.now()
     if not MentorAllocation.objects.filter(mentor=mentor, officer=officer).exists():
         raise BookingError("You can only schedule sessions with your own mentees")
     _lock_people(mentor, officer)
     slot = _check_slot(
-        mentor=mentor, officer=officer, starts_at=starts_at, now=now, include_training=True, weekly_limit=False
+        mentor=mentor, officer=officer, starts_at=starts_at, now=now, by_officer=False, weekly_limit=False
     )
     booking = _save(
         Booking(
@@ -325,7 +329,7 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
         officer=booking.officer,
         starts_at=starts_at,
         now=now,
-        include_training=by_mentor,
+        by_officer=by.pk == booking.officer_id,
         weekly_limit=not by_mentor,
         exclude=booking,
     )

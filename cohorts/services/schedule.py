@@ -86,6 +86,7 @@ def cohort_create(
     capacity: int = 15,
     status: str = Cohort.Status.DRAFT,
     default_location: str = "",
+    project_time_hours: int = 0,
     curriculum: CurriculumTemplate | None = None,
     streams: list[StreamSpec] | None = None,
     places: dict[Organisation, int] | None = None,
@@ -102,6 +103,7 @@ def cohort_create(
         capacity=capacity,
         status=status,
         default_location=default_location,
+        project_time_hours=project_time_hours,
         curriculum=curriculum,
     )
     cohort.full_clean()
@@ -127,6 +129,7 @@ def cohort_update(
     capacity: int,
     status: str,
     default_location: str = "",
+    project_time_hours: int | None = None,
     streams: list[StreamSpec] | None = None,
     places: dict[Organisation, int] | None = None,
 ) -> Cohort:
@@ -146,6 +149,8 @@ def cohort_update(
     cohort.capacity = capacity
     cohort.status = status
     cohort.default_location = default_location
+    if project_time_hours is not None:
+        cohort.project_time_hours = project_time_hours
     cohort.full_clean()
     cohort.save()
     if streams is not None:

@@ -120,7 +120,12 @@ def office_hours(request):
         request,
         mentors=mentors,
         template="mentoring/office_hours.html",
-        context={"day": day, "days": days, "title": "Office hours: any mentor"},
+        context={
+            "day": day,
+            "days": days,
+            "training": next((s for s in training_days if timezone.localtime(s.starts_at).date() == day), None),
+            "title": "Office hours: any mentor",
+        },
         with_mentor=True,
         first_day=day,
         day_count=1,
@@ -202,12 +207,10 @@ def booking_reschedule(request, pk: int):
     booking = _booking_for(request, pk)
     if request.user.pk not in (booking.officer_id, booking.mentor_id):
         raise Http404
-    by_mentor = booking.mentor_id == request.user.pk
     slots = selectors.free_slots(
         mentors=[booking.mentor],
         first_day=timezone.localdate(),
         officer=booking.officer,
-        include_training=by_mentor,
         exclude_booking=booking,
     )
     form = forms.SlotForm(
@@ -315,9 +318,7 @@ def booking_move(request, pk: int):
 def booking_propose(request, officer_id: int):
     allocation = get_object_or_404(request.user.mentees.select_related("officer"), officer_id=officer_id)
     officer = allocation.officer
-    slots = selectors.free_slots(
-        mentors=[request.user], first_day=timezone.localdate(), officer=officer, include_training=True
-    )
+    slots = selectors.free_slots(mentors=[request.user], first_day=timezone.localdate(), officer=officer)
     form = forms.SlotForm(
         request.POST or None, slots=slots, with_mentor=False, mentors={request.user.pk}, submit="Schedule session"
     )
