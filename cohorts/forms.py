@@ -62,7 +62,7 @@ class CohortSettingsForm(forms.Form):
     status = forms.ChoiceField(choices=Cohort.Status.choices, initial=Cohort.Status.DRAFT)
     default_location = forms.CharField(label="Location", max_length=300, required=False)
     project_time_hours = forms.IntegerField(
-        label="Project time at the end of each training day, in hours (optional)",
+        label="Project time at the end of each day of training, in hours (optional)",
         help_text="Officers can book office hours with mentors in project time. Leave empty or enter 0 if the "
         "whole day is taught",
         required=False,

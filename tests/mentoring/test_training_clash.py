@@ -147,3 +147,24 @@ def test_a_cancelled_training_session_frees_the_day(client):
     client.force_login(officer)
     offered = _offered(client.get(f"/mentoring/mentors/{mentor.pk}/book/").content.decode(), mentor)
     assert f"{at(10):%Y%m%dT%H%M}" in offered
+
+
+def test_staff_set_project_time_on_the_cohort_edit_page(client):
+    from tests.factories import StaffFactory
+
+    cohort = CohortFactory(status="running")
+    client.force_login(StaffFactory())
+    page = client.get(f"/cohorts/{cohort.slug}/edit/").content.decode()
+    assert "Project time at the end of each day of training, in hours (optional)" in page
+    response = client.post(
+        f"/cohorts/{cohort.slug}/edit/",
+        {"name": cohort.name, "capacity": "15", "status": "running", "project_time_hours": "2"},
+    )
+    assert response.status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.project_time_hours == 2
+    response = client.post(
+        f"/cohorts/{cohort.slug}/edit/",
+        {"name": cohort.name, "capacity": "15", "status": "running", "project_time_hours": "9"},
+    )
+    assert "Project time can be at most 6 hours" in response.content.decode()
