@@ -1,58 +1,52 @@
-"""The training schedule as an iCalendar feed (RFC 5545) that Outlook and Google Calendar import."""
+"""A training session as a calendar event: its one identity, used by the schedule download
+(`schedule.ics`), the day-before reminder's attachment and the mentoring calendar feed. The file itself
+is written by `common.ics`, as every .ics the service makes."""
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
+from django.urls import reverse
+
+from common.ics import CalendarEvent, Person, calendar_text, email_attachment
+from common.site import absolute_url
 
 from .models import TrainingSession
 
-LONDON = ZoneInfo("Europe/London")
-
 
 def session_uid(session: TrainingSession) -> str:
-    """Stable for the life of the session, so a re-imported calendar updates events instead of doubling them."""
+    """Stable for the life of the session, so a calendar that took it from the feed, the download and a
+    reminder holds one event. Kept as the download and the reminders always wrote it: those copies
+    live on in people's calendars, while a subscribed feed replaces its events on the next refresh."""
     return f"training-session-{session.pk}@lotibootcamp"
 
 
-def schedule_calendar(sessions: list[TrainingSession], *, name: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//LOTI Data Science Bootcamp//Schedule//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/London")
-    if sessions:
-        first = min(session.starts_at for session in sessions)
-        last = max(session.ends_at for session in sessions)
-        calendar.add_component(
-            Timezone.from_tzinfo(LONDON, first_date=first.date() - timedelta(days=1), last_date=last.date())
-        )
-    stamp = timezone.now()
-    for session in sessions:
-        event = Event()
-        event.add("uid", session_uid(session))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", session.starts_at.astimezone(LONDON))
-        event.add("dtend", session.ends_at.astimezone(LONDON))
-        event.add("sequence", session.sequence)
-        summary = f"{session.cohort.name}: week {session.week_number}"
-        if session.topic:
-            summary += f" – {session.topic}"
-        event.add("summary", summary)
-        location = session.online_link or session.location
-        if location:
-            event.add("location", location)
-        details = []
-        if session.moved_from:
-            details.append(f"Moved from {session.moved_from:%A %-d %B} ({session.moved_reason}).")
-        details.extend(session.materials_links)
-        if details:
-            event.add("description", "\n".join(details))
-        event.add("url", f"{settings.SITE_URL}/")
-        event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
-        calendar.add_component(event)
-    return calendar.to_ical()
+def session_event(session: TrainingSession) -> CalendarEvent:
+    """Everything here is the session's own (no cohort name or place), so each change to it is a change
+    to the session, which raises its SEQUENCE (cohorts.services.session_update and session_cancel)."""
+    title = f"Bootcamp training day, week {session.week_number}"
+    details = []
+    if session.moved_from:
+        details.append(f"Moved from {session.moved_from:%A %-d %B} ({session.moved_reason}).")
+    details.extend(session.materials_links)
+    return CalendarEvent(
+        uid=session_uid(session),
+        sequence=session.sequence,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=f"{title}: {session.topic}" if session.topic else title,
+        status="CANCELLED" if session.is_cancelled else "CONFIRMED",
+        description="\n".join(details),
+        location=session.online_link or session.location,
+        url=absolute_url(reverse("home")),
+        organizer=Person(email=parseaddr(settings.DEFAULT_FROM_EMAIL)[1], name="LOTI Data Science Bootcamp"),
+    )
+
+
+def schedule_calendar(sessions: list[TrainingSession], *, name: str) -> str:
+    """The officer's whole schedule. Cancelled sessions stay in, as STATUS:CANCELLED, so calendar apps
+    that imported them remove them."""
+    return calendar_text([session_event(session) for session in sessions], method="PUBLISH", name=name)
+
+
+def session_attachment(session: TrainingSession) -> dict:
+    return email_attachment([session_event(session)], method="PUBLISH", filename="training-session.ics")

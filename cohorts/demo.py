@@ -48,6 +48,8 @@ def seed(people: dict) -> dict:
             "capacity": 15,
             "status": Cohort.Status.RUNNING,
             "default_location": "City Hall, Kamal Chunchie Way, London E16 1ZE",
+            # Taught 10:00 to 14:00, then project time with office hours until 16:00.
+            "project_time_hours": 2,
         },
     )
     if created:

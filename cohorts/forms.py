@@ -71,6 +71,20 @@ class CohortSettingsForm(GovukForm):
     )
     status = forms.ChoiceField(choices=Cohort.Status.choices, initial=Cohort.Status.DRAFT)
     default_location = forms.CharField(label="Location", max_length=300, required=False)
+    project_time_hours = forms.IntegerField(
+        label="Project time at the end of each day of training, in hours (optional)",
+        help_text="Officers can book office hours with mentors in project time. Leave empty or enter 0 if the "
+        "whole day is taught",
+        required=False,
+        min_value=0,
+        max_value=6,
+        initial=0,
+        error_messages={
+            "invalid": "Enter the hours of project time as a whole number",
+            "min_value": "Enter the hours of project time, or 0",
+            "max_value": "Project time can be at most 6 hours",
+        },
+    )
     streams = forms.CharField(
         label="Streams (optional)",
         required=False,
@@ -108,6 +122,7 @@ class CohortSettingsForm(GovukForm):
             Field.text("default_location"),
             Field.radios("bank_holiday_rule", legend_size=Size.SMALL),
             Field.checkbox("trains_over_christmas"),
+            Field.text("project_time_hours", field_width=2),
             Field.textarea("streams"),
             Field.textarea("places"),
         ]
@@ -194,6 +209,7 @@ class CohortEditForm(CohortSettingsForm):
             "default_location": cohort.default_location,
             "bank_holiday_rule": cohort.bank_holiday_rule,
             "trains_over_christmas": cohort.trains_over_christmas,
+            "project_time_hours": cohort.project_time_hours,
             "streams": "\n".join(f"{s.name}, {s.first_week}, {s.last_week}" for s in cohort.streams.all()),
             "places": "\n".join(
                 f"{p.organisation.name}: {p.places}" for p in cohort.organisation_places.select_related("organisation")

@@ -1,5 +1,6 @@
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -34,6 +35,11 @@ class Cohort(models.Model):
     # Training days run 10:00 to 16:00 London time unless a session says otherwise.
     day_starts = models.TimeField(default=time(10, 0))
     day_ends = models.TimeField(default=time(16, 0))
+    # The last N hours of each training day are project time: officers work on their projects and may
+    # book office hours with mentors then. The rest of the day is taught; nothing is booked over it.
+    project_time_hours = models.PositiveSmallIntegerField(
+        "project time at the end of each training day (hours)", default=0, validators=[MaxValueValidator(6)]
+    )
     default_location = models.CharField(max_length=300, blank=True)
     # What happens to a training day that falls on a bank holiday (cohorts.services.planning).
     bank_holiday_rule = models.CharField(
@@ -165,6 +171,12 @@ class TrainingSession(models.Model):
     @property
     def register_is_open(self) -> bool:
         return not self.is_cancelled and self.register_opens_on <= timezone.localdate()
+
+    @property
+    def taught_ends_at(self) -> datetime:
+        """When teaching ends: the session's end less the cohort's project time (never before the start).
+        Reads `cohort`, so select_related it when looping over sessions."""
+        return max(self.starts_at, self.ends_at - timedelta(hours=self.cohort.project_time_hours))
 
 
 class Enrolment(models.Model):

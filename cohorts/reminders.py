@@ -7,7 +7,8 @@
   out (optional). The offer email itself is sent by `services.applications._offer_next`; this is only the nudge.
   Gone when the offer is accepted, withdrawn or has expired.
 - `training:`: the day before each training session, to every officer it is for (optional), with the
-  session as a calendar attachment. Rewritten when the session is edited, gone when it is cancelled.
+  session as a calendar attachment (`cohorts.calendar.session_attachment`: the same UID as the feed
+  and the schedule download). Rewritten when the session is edited, gone when it is cancelled.
 """
 
 from collections.abc import Iterator
@@ -16,11 +17,11 @@ from functools import lru_cache
 
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from common.site import absolute_url
 from notifications.registry import MessageSpec, register_kind, register_reminder_source
 
+from .calendar import session_attachment
 from .models import Cohort, Enrolment, TrainingSession
 from .services import LONDON, MANAGER_LINK_MAX_AGE, bank_holidays, manager_link_token, next_working_day
 
@@ -144,23 +145,6 @@ def training_reminder_send_after(starts_at: datetime) -> datetime:
     return datetime.combine(day_before, TRAINING_REMINDER_AT, tzinfo=LONDON)
 
 
-def training_session_ics(session: TrainingSession) -> dict:
-    calendar = Calendar()
-    calendar.add("prodid", "-//LOTI Data Science Bootcamp//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"training-session-{session.pk}@lotibootcamp")
-    event.add("sequence", session.sequence)
-    event.add("dtstamp", session.starts_at)
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
-    event.add("summary", f"{session.cohort.name}: {session.topic or f'week {session.week_number}'}")
-    event.add("location", session.online_link or session.location or session.cohort.default_location)
-    calendar.add_component(event)
-    return {"filename": "training-session.ics", "content": calendar.to_ical().decode(), "mimetype": "text/calendar"}
-
-
 def training_reminder_key(session: TrainingSession, officer_id: int) -> str:
     """The start time, so a moved session gets a new reminder and the old one is cancelled; and the
     calendar SEQUENCE once the session has been edited, so a reminder written days ahead is rewritten
@@ -199,7 +183,8 @@ def training_session_reminders(now: datetime) -> Iterator[MessageSpec]:
         send_after = training_reminder_send_after(session.starts_at)
         if session.sequence and send_after < now - TRAINING_EDIT_GRACE:
             continue
-        ics = training_session_ics(session)
+        # Made when the reminder is written: its DTSTAMP is the time of this invitation.
+        ics = session_attachment(session)
         for enrolment in by_cohort.get(session.cohort_id, []):
             if enrolment.stream and not enrolment.stream.covers(session.week_number):
                 continue

@@ -1,7 +1,8 @@
 """Demo mentoring: profiles and weekly times for the three demo mentors, lead mentors for the pilot's
 officers, past sessions with notes and feedback, and upcoming bookings. officer@example.org keeps free
 slots to book. One mentor has a one-off afternoon, another a week of leave. Idempotent: everything is
-get_or_create, keyed on people and dates."""
+get_or_create, keyed on people and dates. The pilot teaches 10:00 to 14:00 on Tuesdays and leaves
+14:00 to 16:00 as project time, so every demo session on a training day is in project time."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -75,7 +76,7 @@ def seed(people: dict) -> None:
     for index, officer in enumerate(officers[:6]):
         mentor = mentors[index % len(mentors)]
         day = last_tuesday - timedelta(weeks=index // 3)
-        starts_at = _at(day, 10 + index % 3 * 2)
+        starts_at = _at(day, 14 + index % 2)  # project time: the pilot teaches 10:00 to 14:00
         notes, actions = NOTES[index % len(NOTES)]
         Booking.objects.get_or_create(
             officer=officer,
@@ -91,7 +92,8 @@ def seed(people: dict) -> None:
                 "feedback": "Really useful, thank you.",
             },
         )
-    # Upcoming: officer@ (officers[0]) has one, leaving one more booking in that week for the demo.
+    # Upcoming, in next Tuesday's project time: officer@ (officers[0]) has one, leaving one more
+    # booking in that week for the demo.
     for index, officer in enumerate(officers[:4]):
         mentor = mentors[index % len(mentors)]
         starts_at = _at(next_tuesday, 14 if index < 3 else 15)

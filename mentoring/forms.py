@@ -72,6 +72,12 @@ class MoveRequestForm(GovukForm):
         error_messages={"required": "Enter why you need to move the session"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The session page writes this form by hand (beside the accept button); the helper lets the
+        # error summary list its errors like every other form's.
+        self.helper = gds_helper(Field.text("reason"), submit="Ask to move it")
+
 
 class NotesForm(GovukForm):
     notes = forms.CharField(label="Session notes", required=False, widget=forms.Textarea(attrs={"rows": 5}))

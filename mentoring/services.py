@@ -47,13 +47,20 @@ def _lock_people(*people: User) -> None:
     list(User.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk").values_list("pk"))
 
 
+def _locked(booking: Booking) -> Booking:
+    """The booking as it is now, its row locked until the transaction ends: every state change reads
+    and decides on this copy, so two changes to one session (two tabs, the mentor and the officer)
+    run one after the other and the second sees what the first did."""
+    return Booking.objects.select_for_update(of=("self",)).select_related("mentor", "officer").get(pk=booking.pk)
+
+
 def _check_slot(
     *,
     mentor: User,
     officer: User,
     starts_at: datetime,
     now: datetime,
-    include_training: bool,
+    by_officer: bool,
     weekly_limit: bool,
     exclude: Booking | None = None,
 ) -> selectors.Slot:
@@ -91,12 +98,19 @@ def _check_slot(
         day_count=1,
         now=now,
         officer=officer,
-        include_training=include_training,
         exclude_booking=exclude,
     )
     for slot in slots:
         if slot.starts_at == starts_at:
             return slot
+    taught = selectors.officer_taught_times(officer, starts_at, ends_at)
+    if taught:
+        start, end = (timezone.localtime(moment) for moment in taught[0])
+        whose = "your" if by_officer else f"{officer.full_name}’s"
+        raise BookingError(
+            f"That time is during {whose} training, taught from {start:%H:%M} to {end:%H:%M}. "
+            "Choose a time outside the taught part of the day"
+        )
     taken = (
         Booking.objects.active().filter(mentor=mentor).overlapping(starts_at - profile.buffer, ends_at + profile.buffer)
     )
@@ -104,9 +118,12 @@ def _check_slot(
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
         raise SlotTaken(starts_at, selectors.nearest_free_slots(mentor=mentor, around=starts_at, officer=officer))
-    if include_training and selectors.officer_busy_times(officer, starts_at, ends_at, include_training=True):
-        raise BookingError("The officer has a training session at this time")
     raise BookingError(f"That time is not one of {mentor.full_name}’s free slots. Choose a time from the list")
+
+
+def _london_time(booking: Booking) -> str:
+    start = timezone.localtime(booking.starts_at)
+    return f"{start:%H:%M} on {start:%A} {start.day} {start:%B}"
 
 
 def _save(booking: Booking) -> Booking:
@@ -142,9 +159,7 @@ def booking_create(
     """An officer books a free slot. Refusals raise BookingError (SlotTaken when someone else has it)."""
     now = now or timezone.now()
     _lock_people(mentor, officer)
-    slot = _check_slot(
-        mentor=mentor, officer=officer, starts_at=starts_at, now=now, include_training=False, weekly_limit=True
-    )
+    slot = _check_slot(mentor=mentor, officer=officer, starts_at=starts_at, now=now, by_officer=True, weekly_limit=True)
     booking = _save(
         Booking(
             mentor=mentor,
@@ -178,13 +193,14 @@ def booking_propose(
     *, mentor: User, officer: User, starts_at: datetime, agenda: str = "", now: datetime | None = None
 ) -> Booking:
     """A mentor schedules a session with one of their mentees, at a time free for both (the officer's
-    bookings and training days respected). The officer accepts it or asks to move it."""
+    bookings and taught training time respected, as on every booking page). The officer accepts it or
+    asks to move it."""
     now = now or timezone.now()
     if not MentorAllocation.objects.filter(mentor=mentor, officer=officer).exists():
         raise BookingError("You can only schedule sessions with your own mentees")
     _lock_people(mentor, officer)
     slot = _check_slot(
-        mentor=mentor, officer=officer, starts_at=starts_at, now=now, include_training=True, weekly_limit=False
+        mentor=mentor, officer=officer, starts_at=starts_at, now=now, by_officer=False, weekly_limit=False
     )
     booking = _save(
         Booking(
@@ -208,12 +224,20 @@ def booking_propose(
 
 
 @transaction.atomic
-def booking_accept(*, booking: Booking, officer: User) -> Booking:
+def booking_accept(*, booking: Booking, officer: User, now: datetime | None = None) -> Booking:
+    """The officer accepts a session their mentor scheduled. Refused once its start has passed: the
+    time is gone, and a confirmation with an invitation for it would only mislead both of them."""
+    now = now or timezone.now()
+    booking = _locked(booking)
     if booking.officer_id != officer.pk or booking.status not in (
         Booking.Status.PENDING,
         Booking.Status.MOVE_REQUESTED,
     ):
         raise BookingError("This session is not waiting for your answer")
+    if booking.starts_at <= now:
+        raise BookingError(
+            "You cannot accept this session because its start time has passed. Ask your mentor for a new time"
+        )
     booking.status = Booking.Status.CONFIRMED
     booking.move_reason = ""
     # The invitation changes from TENTATIVE to CONFIRMED: calendars take the change only with a new SEQUENCE.
@@ -237,9 +261,13 @@ def booking_accept(*, booking: Booking, officer: User) -> Booking:
 
 
 @transaction.atomic
-def booking_request_move(*, booking: Booking, officer: User, reason: str) -> Booking:
+def booking_request_move(*, booking: Booking, officer: User, reason: str, now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    booking = _locked(booking)
     if booking.officer_id != officer.pk or booking.status != Booking.Status.PENDING:
         raise BookingError("This session is not waiting for your answer")
+    if booking.starts_at <= now:
+        raise BookingError("You cannot ask to move this session because its start time has passed")
     booking.status = Booking.Status.MOVE_REQUESTED
     booking.move_reason = reason.strip()[:300]
     booking.save(update_fields=["status", "move_reason", "updated_at"])
@@ -258,7 +286,7 @@ def booking_request_move(*, booking: Booking, officer: User, reason: str) -> Boo
 def booking_cancel(*, booking: Booking, by: User, now: datetime | None = None) -> Booking:
     """No cancelling once the session has started; within 24 hours of the start it is recorded as late."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = _locked(booking)
     if not booking.is_active:
         raise BookingError("This session has already been cancelled")
     if booking.starts_at <= now:
@@ -290,7 +318,7 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
     calendar UID) and its SEQUENCE rises so calendars update the existing event."""
     now = now or timezone.now()
     _lock_people(booking.mentor, booking.officer)
-    booking = Booking.objects.select_for_update().select_related("mentor", "officer").get(pk=booking.pk)
+    booking = _locked(booking)
     if not booking.is_active:
         raise BookingError("This session has been cancelled")
     if booking.starts_at <= now:
@@ -301,7 +329,7 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
         officer=booking.officer,
         starts_at=starts_at,
         now=now,
-        include_training=by_mentor,
+        by_officer=by.pk == booking.officer_id,
         weekly_limit=not by_mentor,
         exclude=booking,
     )
@@ -329,19 +357,38 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
 @transaction.atomic
 def booking_mark_no_show(*, booking: Booking, mentor: User, now: datetime | None = None) -> Booking:
     now = now or timezone.now()
+    booking = _locked(booking)
     if booking.mentor_id != mentor.pk:
         raise BookingError("Only the session’s mentor can record a no-show")
-    if booking.status != Booking.Status.CONFIRMED or booking.starts_at > now:
-        raise BookingError("You can record a no-show only for a confirmed session that has started")
+    if booking.status != Booking.Status.CONFIRMED:
+        raise BookingError("You can record a no-show only for a confirmed session")
+    if booking.starts_at > now:
+        raise BookingError(f"You can record a no-show once the session has started, at {_london_time(booking)}")
     booking.status = Booking.Status.NO_SHOW
     booking.save(update_fields=["status", "updated_at"])
     return booking
 
 
+NOTES_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.NO_SHOW)
+
+
+def can_record_notes(booking: Booking, *, now: datetime) -> bool:
+    """Notes record a session that happened (or a no-show): not one still to come, cancelled or never accepted."""
+    return booking.status in NOTES_STATUSES and booking.starts_at <= now
+
+
 @transaction.atomic
-def booking_record_notes(*, booking: Booking, mentor: User, notes: str, action_points: str) -> Booking:
+def booking_record_notes(
+    *, booking: Booking, mentor: User, notes: str, action_points: str, now: datetime | None = None
+) -> Booking:
+    now = now or timezone.now()
+    booking = _locked(booking)
     if booking.mentor_id != mentor.pk:
         raise BookingError("Only the session’s mentor can write its notes")
+    if booking.status not in NOTES_STATUSES:
+        raise BookingError("You can write notes only for a session that went ahead")
+    if booking.starts_at > now:
+        raise BookingError(f"You can write notes once the session has started, at {_london_time(booking)}")
     booking.notes, booking.action_points = notes.strip(), action_points.strip()
     booking.save(update_fields=["notes", "action_points", "updated_at"])
     return booking
@@ -352,6 +399,7 @@ def booking_rate(
     *, booking: Booking, officer: User, rating: int, feedback: str, now: datetime | None = None
 ) -> Booking:
     now = now or timezone.now()
+    booking = _locked(booking)
     if booking.officer_id != officer.pk:
         raise BookingError("Only the officer who attended can rate the session")
     if booking.status != Booking.Status.CONFIRMED or booking.starts_at > now:

@@ -111,6 +111,7 @@ def cohort_create(
     capacity: int = 15,
     status: str = Cohort.Status.DRAFT,
     default_location: str = "",
+    project_time_hours: int = 0,
     curriculum: CurriculumTemplate | None = None,
     streams: list[StreamSpec] | None = None,
     places: dict[Organisation, int] | None = None,
@@ -129,6 +130,7 @@ def cohort_create(
         capacity=capacity,
         status=status,
         default_location=default_location,
+        project_time_hours=project_time_hours,
         curriculum=curriculum,
         bank_holiday_rule=bank_holiday_rule,
         trains_over_christmas=trains_over_christmas,
@@ -164,6 +166,7 @@ def cohort_update(
     status: str,
     actor: User | None = None,
     default_location: str = "",
+    project_time_hours: int | None = None,
     streams: list[StreamSpec] | None = None,
     places: dict[Organisation, int] | None = None,
     bank_holiday_rule: str | None = None,
@@ -198,6 +201,8 @@ def cohort_update(
         cohort.bank_holiday_rule = bank_holiday_rule
     if trains_over_christmas is not None:
         cohort.trains_over_christmas = trains_over_christmas
+    if project_time_hours is not None:
+        cohort.project_time_hours = project_time_hours
     cohort.full_clean()
     cohort.save()
     if streams is not None:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -15,3 +17,14 @@ def test_seed_demo_seeds_mentoring_idempotently():
     assert [model.objects.count() for model in MODELS] == first
     assert first == [3, 7, 1, 34, 15]  # 10 with the pilot's officers, 24 held with spring-2026 graduates
     assert AvailabilityWindow.objects.filter(kind=AvailabilityWindow.Kind.ONE_OFF).count() == 1
+
+
+def test_demo_office_hours_run_in_the_pilots_project_time(client):
+    from accounts.models import User
+
+    call_command("seed_demo", verbosity=0)
+    client.force_login(User.objects.get(email="officer@example.org"))
+    html = client.get("/mentoring/office-hours/").content.decode()
+    assert "Office hours run in project time, from 14:00 to 16:00." in html
+    times = re.findall(r", (\d\d:\d\d) to \d\d:\d\d with ", html)
+    assert times and all(t >= "14:00" for t in times)

@@ -183,7 +183,7 @@ def test_pending_booking_gets_reminders_once_accepted():
         status=Booking.Status.PENDING,
     )
     assert run_pass(london(date(2026, 6, 7), 12))[0] == 0
-    booking_accept(booking=booking, officer=booking.officer)
+    booking_accept(booking=booking, officer=booking.officer, now=london(date(2026, 6, 7), 12, 1))
     assert run_pass(london(date(2026, 6, 7), 12, 5))[0] == 4
 
 

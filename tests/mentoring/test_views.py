@@ -112,21 +112,25 @@ def test_taken_slot_answers_with_the_nearest_free_times(client, mentor):
     assert "Tuesday 24 March, 10:00 to 10:45" in response.content.decode()
 
 
-def test_pooled_office_hours_lists_every_mentor_on_the_training_day(client, mentor):
+def test_pooled_office_hours_lists_every_mentor_in_the_training_days_project_time(client, mentor):
+    """The pilot teaches 10:00 to 14:00 and leaves 14:00 to 16:00 for projects: office hours run then.
+    `mentor` offers only 10:00 to 13:00, which is taught time, so they are not offered at all."""
     other = AvailabilityWindowFactory(weekday=1, starts_time=time(14), ends_time=time(15)).mentor
     officer = OfficerFactory()
-    cohort = CohortFactory(start_date=TUESDAY, status="running")
+    cohort = CohortFactory(start_date=TUESDAY, status="running", project_time_hours=2)
     EnrolmentFactory(cohort=cohort, officer=officer)
     TrainingSessionFactory(cohort=cohort, week_number=1, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 16))
     client.force_login(officer)
     html = client.get("/mentoring/office-hours/").content.decode()
-    assert f"with {mentor.full_name}" in html
-    assert f"Tuesday 24 March, 14:00 to 14:45 with {other.full_name}" in html
+    assert f"with {escape(mentor.full_name)}" not in html
+    assert f"Tuesday 24 March, 14:00 to 14:45 with {escape(other.full_name)}" in html
+    assert "Office hours run in project time, from 14:00 to 16:00." in html
 
 
 def test_pooled_office_hours_opens_on_the_first_training_day_with_free_times(client, mentor):
     officer = OfficerFactory()
-    cohort = CohortFactory(start_date=TUESDAY - timedelta(days=7), status="running")
+    cohort = CohortFactory(start_date=TUESDAY - timedelta(days=7), status="running", project_time_hours=2)
+    AvailabilityWindowFactory(mentor=mentor, weekday=1, starts_time=time(14), ends_time=time(16))
     EnrolmentFactory(cohort=cohort, officer=officer)
     # Friday 20 March (today, 09:00): past every mentor's notice, and no window on Fridays anyway.
     today = NOW.date()
@@ -135,7 +139,8 @@ def test_pooled_office_hours_opens_on_the_first_training_day_with_free_times(cli
     client.force_login(officer)
     html = client.get("/mentoring/office-hours/").content.decode()
     assert "Free times of every mentor on Tuesday 24 March 2026" in html
-    assert f"Tuesday 24 March, 10:00 to 10:45 with {escape(mentor.full_name)}" in html
+    assert f"Tuesday 24 March, 14:00 to 14:45 with {escape(mentor.full_name)}" in html
+    assert "10:00 to 10:45" not in html
 
 
 def test_officer_cannot_see_or_cancel_another_officers_booking(client):

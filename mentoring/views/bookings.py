@@ -1,17 +1,18 @@
+"""Bookings: browsing mentors, booking, the session page and what can be done from it."""
+
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import Role, public, role_required, staff_required
+from accounts.permissions import Role, role_required
 
-from . import calendar, charts, forms, selectors, services
-from .models import Booking, MentorProfile
+from .. import calendar, forms, selectors, services
+from ..models import Booking
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
 
@@ -119,7 +120,12 @@ def office_hours(request):
         request,
         mentors=mentors,
         template="mentoring/office_hours.html",
-        context={"day": day, "days": days, "title": "Office hours: any mentor"},
+        context={
+            "day": day,
+            "days": days,
+            "training": next((s for s in training_days if timezone.localtime(s.starts_at).date() == day), None),
+            "title": "Office hours: any mentor",
+        },
         with_mentor=True,
         first_day=day,
         day_count=1,
@@ -135,25 +141,36 @@ def booking_confirmed(request, pk: int):
 @role_required(*ANY_ROLE)
 @require_GET
 def booking_detail(request, pk: int):
-    booking = _booking_for(request, pk)
+    return _detail_page(request, _booking_for(request, pk))
+
+
+def _detail_page(request, booking: Booking, *, page_error: str = "", bound=None):
+    """The session page. `page_error` is why an action was refused, shown in the error summary linking
+    to the session's status; `bound` is a posted form that did not validate, shown with its errors."""
+    now = timezone.now()
     is_mentor = booking.mentor_id == request.user.pk
     is_officer = booking.officer_id == request.user.pk
-    started = booking.starts_at <= timezone.now()
+    started = booking.starts_at <= now
     context = {
         "booking": booking,
         "is_mentor": is_mentor,
         "is_officer": is_officer,
         "started": started,
         "can_change": booking.is_active and not started and (is_mentor or is_officer),
+        "can_answer": is_officer and booking.status == Booking.Status.PENDING and not started,
+        "page_error": page_error,
+        "form": bound,
     }
-    if is_mentor:
+    if is_mentor and services.can_record_notes(booking, now=now):
         context["notes_form"] = forms.NotesForm(
             initial={"notes": booking.notes, "action_points": booking.action_points}
         )
     if is_officer and started and booking.status == Booking.Status.CONFIRMED:
         context["feedback_form"] = forms.FeedbackForm(initial={"rating": booking.rating, "feedback": booking.feedback})
-    if is_officer and booking.status == Booking.Status.PENDING:
-        context["move_form"] = forms.MoveRequestForm()
+    if bound is not None:
+        context[{forms.NotesForm: "notes_form", forms.FeedbackForm: "feedback_form"}.get(type(bound), "move_form")] = (
+            bound
+        )
     return render(request, "mentoring/booking_detail.html", context)
 
 
@@ -190,12 +207,10 @@ def booking_reschedule(request, pk: int):
     booking = _booking_for(request, pk)
     if request.user.pk not in (booking.officer_id, booking.mentor_id):
         raise Http404
-    by_mentor = booking.mentor_id == request.user.pk
     slots = selectors.free_slots(
         mentors=[booking.mentor],
         first_day=timezone.localdate(),
         officer=booking.officer,
-        include_training=by_mentor,
         exclude_booking=booking,
     )
     form = forms.SlotForm(
@@ -220,17 +235,18 @@ def booking_reschedule(request, pk: int):
 
 
 def _post_action(request, pk: int, *, as_role: str, action, success: str, form_class=None):
+    """A button on the session page. A refusal or an invalid form shows the page again with a GOV.UK
+    error summary (and "Error:" in the title); nothing is saved."""
     booking = _own_booking(request, pk, as_role=as_role)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
-        return redirect("mentoring:booking_detail", pk=booking.pk)
+        return _detail_page(request, booking, bound=form)
     try:
         action(booking, form.cleaned_data if form else {})
     except services.BookingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+        booking.refresh_from_db()
+        return _detail_page(request, booking, page_error=error.message)
+    messages.success(request, success)
     return redirect("mentoring:booking_detail", pk=booking.pk)
 
 
@@ -302,9 +318,7 @@ def booking_move(request, pk: int):
 def booking_propose(request, officer_id: int):
     allocation = get_object_or_404(request.user.mentees.select_related("officer"), officer_id=officer_id)
     officer = allocation.officer
-    slots = selectors.free_slots(
-        mentors=[request.user], first_day=timezone.localdate(), officer=officer, include_training=True
-    )
+    slots = selectors.free_slots(mentors=[request.user], first_day=timezone.localdate(), officer=officer)
     form = forms.SlotForm(
         request.POST or None, slots=slots, with_mentor=False, mentors={request.user.pk}, submit="Schedule session"
     )
@@ -329,164 +343,3 @@ def booking_propose(request, officer_id: int):
         "mentoring/booking_propose.html",
         {"form": form, "officer": officer, "title": f"Schedule a session with {officer.full_name}"},
     )
-
-
-def _availability_page(request, *, weekly=None, one_off=None, leave=None):
-    """The availability page with its three forms; the one that was posted (and failed) is bound and
-    becomes `form`, so its errors fill the error summary and the page title."""
-    profile, _ = MentorProfile.objects.get_or_create(mentor=request.user)
-    weekly = weekly or forms.WindowForm()
-    one_off = one_off or forms.OneOffWindowForm()
-    leave = leave or forms.LeaveForm()
-    posted = next((form for form in (weekly, one_off, leave) if form.is_bound), weekly)
-    return render(
-        request,
-        "mentoring/availability.html",
-        {
-            "profile": profile,
-            "form": posted,
-            "weekly_form": weekly,
-            "one_off_form": one_off,
-            "leave_form": leave,
-            "availability": selectors.availability_of(request.user),
-        },
-    )
-
-
-@role_required(Role.MENTOR)
-@require_http_methods(["GET", "POST"])
-def availability(request):
-    if request.method == "POST":
-        form = forms.WindowForm(request.POST)
-        if form.is_valid():
-            services.availability_window_add(mentor=request.user, **form.cleaned_data)
-            messages.success(request, "Weekly time added.")
-            return redirect("mentoring:availability")
-        return _availability_page(request, weekly=form)
-    return _availability_page(request)
-
-
-@role_required(Role.MENTOR)
-@require_POST
-def availability_one_off_add(request):
-    form = forms.OneOffWindowForm(request.POST)
-    if not form.is_valid():
-        return _availability_page(request, one_off=form)
-    window = services.availability_window_add(mentor=request.user, **form.cleaned_data)
-    messages.success(request, f"Time added on {window.on_date:%A} {window.on_date.day} {window.on_date:%B}.")
-    return redirect("mentoring:availability")
-
-
-@role_required(Role.MENTOR)
-@require_POST
-def availability_window_delete(request, pk: int):
-    window = get_object_or_404(request.user.availability_windows, pk=pk)
-    services.availability_window_delete(window=window)
-    messages.success(request, "Time removed.")
-    return redirect("mentoring:availability")
-
-
-@role_required(Role.MENTOR)
-@require_POST
-def leave_add(request):
-    form = forms.LeaveForm(request.POST)
-    if not form.is_valid():
-        return _availability_page(request, leave=form)
-    services.leave_add(mentor=request.user, **form.cleaned_data)
-    messages.success(request, "Leave added. You cannot be booked on those days.")
-    return redirect("mentoring:availability")
-
-
-@role_required(Role.MENTOR)
-@require_POST
-def leave_delete(request, pk: int):
-    leave = get_object_or_404(request.user.leave, pk=pk)
-    services.leave_delete(leave=leave)
-    messages.success(request, "Leave removed.")
-    return redirect("mentoring:availability")
-
-
-@role_required(Role.MENTOR)
-@require_http_methods(["GET", "POST"])
-def profile_edit(request):
-    profile, _ = MentorProfile.objects.get_or_create(mentor=request.user)
-    form = forms.MentorProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        services.mentor_profile_save(mentor=request.user, **form.cleaned_data)
-        messages.success(request, "Your mentor profile has been saved.")
-        return redirect("mentoring:availability")
-    return render(request, "includes/form_page.html", {"form": form, "title": "Your mentor profile"})
-
-
-@role_required(*ANY_ROLE)
-@require_GET
-def calendar_page(request):
-    feed = selectors.calendar_feed_for(request.user)
-    url = request.build_absolute_uri(reverse("mentoring:calendar_feed", args=[feed.token])) if feed else ""
-    return render(request, "mentoring/calendar.html", {"feed_url": url})
-
-
-@role_required(*ANY_ROLE)
-@require_POST
-def calendar_reset(request):
-    """Makes the user's private link, or replaces it: the old link stops working at once."""
-    had_one = selectors.calendar_feed_for(request.user) is not None
-    services.calendar_feed_reset(user=request.user)
-    if had_one:
-        messages.success(request, "Your calendar link has been reset. The old link no longer works.")
-    else:
-        messages.success(request, "Your private calendar link is ready.")
-    return redirect("mentoring:calendar")
-
-
-@public
-@require_GET
-def calendar_feed(request, token: str):
-    """The subscription feed: the token is the credential. Unknown or reset tokens get a 404."""
-    feed = selectors.calendar_feed_by_token(token)
-    if feed is None:
-        raise Http404
-    body = calendar.feed_ics(
-        user=feed.user,
-        bookings=selectors.feed_bookings(feed.user),
-        sessions=selectors.feed_training_sessions(feed.user),
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
-    return response
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def allocations(request):
-    if request.method == "POST":
-        form = forms.AllocationForm(request.POST)
-        if form.is_valid():
-            services.allocation_set(
-                officer=form.cleaned_data["officer"], mentor=form.cleaned_data["mentor"], by=request.user
-            )
-            messages.success(request, f"Lead mentor saved for {form.cleaned_data['officer'].full_name}.")
-        else:
-            messages.error(request, "Choose an officer and a mentor")
-        return redirect("mentoring:allocations")
-    return render(
-        request,
-        "mentoring/allocations.html",
-        {
-            "enrolments": selectors.officers_for_allocation(),
-            "mentors": list(User.objects.mentors().filter(is_active=True)),
-        },
-    )
-
-
-@staff_required
-@require_GET
-def utilisation(request):
-    by_cohort: dict = {}
-    for row in selectors.mentor_utilisation():
-        by_cohort.setdefault(row.cohort, []).append(row)
-    cohorts = [
-        {"cohort": cohort, "rows": rows, "chart": charts.utilisation_chart(rows, key=f"cohort-{cohort.pk}")}
-        for cohort, rows in by_cohort.items()
-    ]
-    return render(request, "mentoring/utilisation.html", {"cohorts": cohorts})
