@@ -8,6 +8,7 @@ visit). On each page, at a viewport 320 CSS px wide (a 1280 px screen at 400% zo
 - text spacing (1.4.12): with the user style sheet of the success criterion injected, no text
   container's content overflows its box;
 - axe (WCAG 2.2 AA tags) is clean;
+- every target is at least 24 x 24 px or has the spacing of 2.5.8;
 
 and at 200% zoom (1.4.4 by browser zoom, technique G142: a 1280 px window is 640 CSS px wide) the
 page neither scrolls sideways nor lets text spill out.
@@ -111,6 +112,35 @@ TEXT_OVERFLOW = """() => {
 }"""
 
 
+# Targets under 24 x 24 CSS px (WCAG 2.5.8), unless a link sits in a sentence (the inline exception)
+# or a 24 px circle centred on it touches no other target nor another small target's circle (the
+# spacing exception).
+SMALL_TARGETS = """() => {
+  const all = [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex="0"]')]
+    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+    .map(el => ({el, r: el.getBoundingClientRect()}))
+    .filter(t => t.r.width > 1 || t.r.height > 1);  // visually hidden until focused (skip link)
+  const inSentence = el => {
+    if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+    let box = el.parentElement;
+    while (getComputedStyle(box).display === 'inline') box = box.parentElement;
+    return box.textContent.trim() !== el.textContent.trim();
+  };
+  const centre = r => [r.left + r.width / 2, r.top + r.height / 2];
+  const small = all.filter(t => (t.r.width < 24 || t.r.height < 24) && !inSentence(t.el));
+  const touches = (t, o) => {
+    const [x, y] = centre(t.r);
+    if (small.includes(o)) { const [a, b] = centre(o.r); return Math.hypot(x - a, y - b) < 24; }
+    const dx = Math.max(o.r.left - x, 0, x - o.r.right), dy = Math.max(o.r.top - y, 0, y - o.r.bottom);
+    return Math.hypot(dx, dy) < 12;
+  };
+  return small.filter(t => all.some(o => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el) && touches(t, o)))
+    .slice(0, 5).map(t => `${t.el.tagName.toLowerCase()} "${t.el.textContent.trim().slice(0, 30)}" `
+      + `${Math.round(t.r.width)}x${Math.round(t.r.height)}`);
+}"""
+
+
 def url_name(url: str, origin: str) -> str | None:
     """The URL name of a link worth visiting: same site, a page of ours, not Django admin."""
     parts = urlsplit(url)
@@ -159,6 +189,8 @@ def check_page(page, screenshot: str | None) -> list[str]:
     width = page.evaluate(PAGE_WIDTH)
     if width["scroll"] > width["client"]:
         found.append(f"320 px: page is {width['scroll']} px wide: {width['widest']}")
+    if small := page.evaluate(SMALL_TARGETS):
+        found.append(f"320 px: targets under 24 x 24 px too close to others: {small}")
     if screenshot:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
@@ -205,3 +237,52 @@ def test_every_page_a_role_reaches_reflows_at_320_px_and_survives_text_spacing(n
     (SCREENSHOTS / f"reflow-{role}.txt").write_text(f"reached {len(reached)}: {sorted(reached)}\n{report}\n")
     assert MUST_REACH[role] <= reached, f"the walk missed {MUST_REACH[role] - reached}"
     assert problems == {}, report
+
+
+# What the focused element shows: GOV.UK Frontend's focus state is a yellow background with a black
+# underline (links, buttons, summaries) or a yellow outline (fields, scrolling regions); radios and
+# checkboxes draw it on their label.
+FOCUS = """() => {
+  const el = document.activeElement;
+  const yellow = 'rgb(255, 221, 0)';
+  const shows = s => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor === yellow)
+    || s.backgroundColor === yellow || (s.boxShadow !== 'none' && s.boxShadow.includes(yellow));
+  const styles = [getComputedStyle(el), ...[...el.querySelectorAll('*')].map(child => getComputedStyle(child))];
+  if (el.labels && el.labels.length) styles.push(getComputedStyle(el.labels[0], '::after'),
+                                                getComputedStyle(el.labels[0], '::before'));
+  const r = el.getBoundingClientRect();
+  const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+  const top = document.elementFromPoint(x, y);
+  const label = el.labels && el.labels[0];
+  const covered = !(top && (el.contains(top) || top.contains(el) || (label && label.contains(top))));
+  return {name: el.tagName.toLowerCase() + ' "' + (el.textContent || el.name || '').trim().slice(0, 30) + '"',
+          body: el === document.body, visible: styles.some(shows),
+          inView: r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth, covered};
+}"""
+FOCUS_PAGES = {
+    "staff@example.org": ["/cohorts/pilot/", "/cohorts/impact/sessions/"],
+    "mentor@example.org": ["/mentoring/availability/"],
+}
+
+
+def test_focus_is_visible_and_not_hidden_at_320_px(narrow_page, live_server):
+    call_command("seed_demo", verbosity=0)
+    problems = []
+    for email, paths in FOCUS_PAGES.items():
+        narrow_page.context.clear_cookies()
+        sign_in(narrow_page, email)
+        narrow_page.wait_for_url(f"{live_server.url}/")
+        for path in paths:
+            narrow_page.goto(path)
+            stops = 0
+            for _ in range(400):
+                narrow_page.keyboard.press("Tab")
+                focus = narrow_page.evaluate(FOCUS)
+                if focus["body"]:
+                    break
+                stops += 1
+                if not (focus["visible"] and focus["inView"] and not focus["covered"]):
+                    problems.append(f"{path} {focus}")
+            assert stops > 10, f"{path}: only {stops} focus stops"
+    assert problems == []
