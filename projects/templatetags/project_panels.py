@@ -23,3 +23,11 @@ def mentor_projects_panel(user):
 @register.inclusion_tag("projects/panels/staff_projects.html")
 def staff_projects_panel():
     return {"cohorts": selectors.running_cohorts_overview()}
+
+
+@register.inclusion_tag("projects/panels/staff_ig_queue.html")
+def staff_ig_queue_panel(user, limit: int = 10):
+    """Checks this member of staff may confirm, oldest first; the full list is on its own page."""
+    checks = list(selectors.ig_checks_waiting(user)[: limit + 1])
+    total = len(checks) if len(checks) <= limit else selectors.ig_checks_waiting(user).count()
+    return {"checks": checks[:limit], "more": len(checks) > limit, "total": total}
