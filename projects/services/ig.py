@@ -244,7 +244,7 @@ def ig_check_update(
     changed evidence loses any earlier confirmation and emails the named approver a fresh link."""
     if not can_edit_project(actor, check.project):
         raise PermissionDenied
-    check = IGCheck.objects.select_for_update().select_related("project__lead_mentor").get(pk=check.pk)
+    check = IGCheck.objects.select_for_update(of=("self",)).select_related("project__lead_mentor").get(pk=check.pk)
     values = {
         "status": status,
         "decided_on": decided_on,
@@ -290,7 +290,7 @@ def _plain(value) -> str:
 def _decide(
     *, check: IGCheck, confirm: bool, note: str, actor: User | None, actor_label: str, link: ApproverLink | None
 ) -> IGCheck:
-    check = IGCheck.objects.select_for_update().select_related("project__lead_mentor").get(pk=check.pk)
+    check = IGCheck.objects.select_for_update(of=("self",)).select_related("project__lead_mentor").get(pk=check.pk)
     if link is not None:
         try:
             _link_state(link, check)
@@ -347,7 +347,7 @@ def ig_check_reopen(*, check: IGCheck, actor: User, reason: str) -> IGCheck:
     """Programme staff reopen a confirmed (or rejected) check: it goes back to "in progress"."""
     if not has_role(actor, Role.STAFF):
         raise PermissionDenied
-    check = IGCheck.objects.select_for_update().select_related("project__lead_mentor").get(pk=check.pk)
+    check = IGCheck.objects.select_for_update(of=("self",)).select_related("project__lead_mentor").get(pk=check.pk)
     if check.confirmation not in (C.CONFIRMED, C.REJECTED):
         raise ValidationError("Only a confirmed or rejected check can be reopened")
     if not reason.strip():
