@@ -173,7 +173,8 @@ def _ig_plan(stage: int) -> dict[str, tuple[str, bool]]:
     return {"dpia": ("approved", True), "data_sharing": ("approved", True), "ethics": ("not_needed", True)}
 
 
-def _record_ig(project, check, *, officer, status: str, decided_on, number: int, email: bool = False) -> None:
+def _record_ig(project, check, *, officer, status: str, decided_on, number: int) -> None:
+    """Through the service, as an officer would: each claim emails the named approver a link."""
     name, role, address, reference = APPROVERS[check.kind]
     claim = status in ("approved", "not_needed")
     services.ig_check_update(
@@ -183,8 +184,7 @@ def _record_ig(project, check, *, officer, status: str, decided_on, number: int,
         decided_on=decided_on if status == "approved" else None,
         approver_name=name if claim else "",
         approver_role=role if claim else "",
-        # Only where the demo wants a link in the outbox: confirmation by staff needs no email.
-        approver_email=address if email else "",
+        approver_email=address if claim else "",
         reference=reference.format(n=number) if status == "approved" else "",
         document_url=f"https://example.org/ig/{check.kind}/{number}" if status == "approved" else "",
         reason=ETHICS_NOT_NEEDED if status == "not_needed" else "",
@@ -220,7 +220,6 @@ def _dpia_reopened(project, *, officer, staff, today, number: int) -> None:
         status="approved",
         decided_on=today - timedelta(days=2),
         number=number + 100,
-        email=True,
     )
 
 

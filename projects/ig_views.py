@@ -15,9 +15,10 @@ from .views import _apply, _form_page, _project
 @role_required(Role.OFFICER, Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def ig_check_edit(request, pk: int, kind: str):
+    data = request.POST if request.method == "POST" else None
     project = _project(request, pk)
     check = get_object_or_404(IGCheck, project=project, kind=kind)
-    form = forms.IGCheckForm(request.POST or None, initial=forms.IGCheckForm.initial_for(check))
+    form = forms.IGCheckForm(data, initial=forms.IGCheckForm.initial_for(check))
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.ig_check_update(check=check, actor=request.user, **form.cleaned_data)
@@ -42,14 +43,15 @@ def ig_check_edit(request, pk: int, kind: str):
 @require_http_methods(["GET", "POST"])
 def ig_check_review(request, pk: int, kind: str):
     """Staff confirm or reject a waiting claim, or reopen a decided one."""
+    data = request.POST if request.method == "POST" else None
     project = _project(request, pk)
     check = get_object_or_404(IGCheck.objects.select_related("recorded_by", "reviewed_by"), project=project, kind=kind)
     if check.is_waiting:
         if not services.can_confirm(request.user, check):
             raise PermissionDenied
-        form = forms.IGDecisionForm(request.POST or None)
+        form = forms.IGDecisionForm(data)
     elif check.confirmation in (IGCheck.Confirmation.CONFIRMED, IGCheck.Confirmation.REJECTED):
-        form = forms.IGReopenForm(request.POST or None)
+        form = forms.IGReopenForm(data)
     else:
         return redirect("projects:project_detail", pk=project.pk)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +95,7 @@ def ig_approver_decision(request, token: str):
     except services.IGLinkInvalid as exc:
         context = {"reason": str(exc), "days": services.IG_LINK_MAX_AGE.days}
         return render(request, "projects/ig_link_invalid.html", context, status=400)
-    form = forms.IGDecisionForm(request.POST or None)
+    form = forms.IGDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         confirm = form.cleaned_data["decision"] == "confirm"
         try:
