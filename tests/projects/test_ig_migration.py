@@ -1,5 +1,6 @@
-"""Migration 0003_ig_four_eyes keeps every IG check and is honest about the old ones: an "approved" or
-"not needed" set by the project itself becomes a claim waiting for confirmation, with a history row."""
+"""Migrations 0003_ig_four_eyes and 0004_ig_self_reported_claims_wait keep every IG check and are
+honest about the old ones: an "approved" or "not needed" set by the project itself becomes a claim
+waiting for confirmation, with a history row."""
 
 from datetime import date
 
@@ -51,6 +52,6 @@ def test_self_reported_ig_checks_wait_for_confirmation_after_the_migration(befor
         ("dpia", "migrated", "waiting"),
         ("ethics", "migrated", "waiting"),
     ]
-    assert events[0].actor_label == "Data migration projects 0003_ig_four_eyes"
+    assert events[0].actor_label == "Data migration projects 0004_ig_self_reported_claims_wait"
     # Work done on self-reported checks is kept as it was; the project page flags it.
     assert Milestone.objects.get(project_id=project.pk).state == "signed_off"
