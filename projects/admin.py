@@ -15,8 +15,16 @@ class DatasetInline(admin.TabularInline):
 
 
 class IGCheckInline(admin.TabularInline):
+    """Read-only: IG evidence and decisions change only through projects.services.ig, which keeps the
+    four-eyes rule and writes the history."""
+
     model = IGCheck
     extra = 0
+    can_delete = False
+    fields = readonly_fields = ("kind", "status", "confirmation", "approver_name", "reviewed_by_label", "reviewed_at")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Project)

@@ -5,5 +5,5 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self) -> None:
-        # Reminders and digest sections register with notifications on import.
-        from . import digest_sections, reminders  # noqa: F401
+        # Reminders, digest sections and the IG kinds of email register with notifications on import.
+        from . import digest_sections, reminders, services  # noqa: F401

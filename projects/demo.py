@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import services, weeks
-from .models import CaseStudy, Dataset, IGCheck, LinkageRun, LogComment, ProgressLog, Project
+from .models import CaseStudy, Dataset, LinkageRun, LogComment, ProgressLog, Project
 
 # (title, officer emails, lead mentor email, approach, problem, (dataset, service, records, key fields) x2, stage)
 # stage: how many milestones the project has signed off (the next one is done and awaiting sign-off).
@@ -153,15 +153,77 @@ BLOCKERS = {3: "Still waiting for the revenues extract.", 6: "Clerical review ne
 RAG_BY_STAGE = {0: "red", 1: "amber", 2: "amber", 3: "green", 4: "green", 5: "green", 6: "green"}
 
 
-def _ig_states(stage: int) -> dict[str, str]:
+APPROVERS = {
+    "dpia": ("Grace Adeyemi", "Data Protection Officer", "dpo@example.org", "DPIA-2026-{n:03d}"),
+    "data_sharing": ("Daniel Mensah", "Information Governance Manager", "ig.manager@example.org", "DSA-2026-{n:03d}"),
+    "ethics": ("Helen Park", "Head of Research Governance", "research@example.org", ""),
+}
+ETHICS_NOT_NEEDED = (
+    "The project uses the council's own records to improve a service, under the DPIA; it is not research, so the "
+    "research governance team said no ethics review is needed."
+)
+
+
+def _ig_plan(stage: int) -> dict[str, tuple[str, bool]]:
+    """Each check's status and whether staff have confirmed it, by the project's stage."""
     if stage == 0:
-        return {"dpia": "in_progress", "data_sharing": "not_started", "ethics": "not_started"}
-    if stage == 1:
-        return {"dpia": "approved", "data_sharing": "in_progress", "ethics": "not_needed"}
-    return {"dpia": "approved", "data_sharing": "approved", "ethics": "not_needed"}
+        return {"dpia": ("in_progress", False)}
+    if stage == 1:  # the ethics claim waits in the staff queue
+        return {"dpia": ("approved", True), "data_sharing": ("in_progress", False), "ethics": ("not_needed", False)}
+    return {"dpia": ("approved", True), "data_sharing": ("approved", True), "ethics": ("not_needed", True)}
 
 
-def _seed_project(pilot, row, today) -> None:
+def _record_ig(project, check, *, officer, status: str, decided_on, number: int) -> None:
+    """Through the service, as an officer would: each claim emails the named approver a link."""
+    name, role, address, reference = APPROVERS[check.kind]
+    claim = status in ("approved", "not_needed")
+    services.ig_check_update(
+        check=check,
+        actor=officer,
+        status=status,
+        decided_on=decided_on if status == "approved" else None,
+        approver_name=name if claim else "",
+        approver_role=role if claim else "",
+        approver_email=address if claim else "",
+        reference=reference.format(n=number) if status == "approved" else "",
+        document_url=f"https://example.org/ig/{check.kind}/{number}" if status == "approved" else "",
+        reason=ETHICS_NOT_NEEDED if status == "not_needed" else "",
+        note="Draft shared with the IG team." if status == "in_progress" else "",
+    )
+
+
+def _seed_ig(project, *, officer, confirmer, stage: int, number: int, today) -> None:
+    checks = {check.kind: check for check in project.ig_checks.all()}
+    for kind, (status, confirmed) in _ig_plan(stage).items():
+        _record_ig(
+            project, checks[kind], officer=officer, status=status, decided_on=today - timedelta(weeks=6), number=number
+        )
+        if confirmed:
+            services.ig_check_confirm(
+                check=checks[kind], actor=confirmer, confirm=True, note="Checked the signed copy."
+            )
+
+
+def _dpia_reopened(project, *, officer, staff, today, number: int) -> None:
+    """officer@example.org's project: staff reopen the confirmed DPIA after a new field joins the data, the
+    data-access milestone goes back, and the updated DPIA now waits for the Data Protection Officer."""
+    dpia = project.ig_checks.get(kind="dpia")
+    services.ig_check_reopen(
+        check=dpia,
+        actor=staff,
+        reason="The council tax extract now includes benefit flags, so the DPIA must cover them.",
+    )
+    _record_ig(
+        project,
+        dpia,
+        officer=officer,
+        status="approved",
+        decided_on=today - timedelta(days=2),
+        number=number + 100,
+    )
+
+
+def _seed_project(pilot, row, today, *, number: int, staff: list) -> None:
     title, emails, mentor_email, approach, problem, datasets, stage = row
     officers = list(User.objects.filter(email__in=emails).order_by("email"))
     mentor = User.objects.get(email=mentor_email)
@@ -183,15 +245,11 @@ def _seed_project(pilot, row, today) -> None:
             approximate_records=records,
             key_fields=key_fields,
         )
-    for kind, status in _ig_states(stage).items():
-        IGCheck.objects.filter(project=project, kind=kind).update(
-            status=status,
-            decided_on=today - timedelta(weeks=6) if status == "approved" else None,
-            note="Signed by the information governance lead" if status == "approved" else "",
-        )
+    lead = officers[0]
+    # Staff confirm the checks (four eyes): staff2 confirms, staff@example.org reopens and has a queue.
+    _seed_ig(project, officer=lead, confirmer=staff[-1], stage=stage, number=number, today=today)
 
     milestones = list(project.milestones.all())
-    lead = officers[0]
     for index, milestone in enumerate(milestones[: stage + 1]):
         if milestone.needs_ig_approval and services.missing_ig_approvals(project):
             break  # data access is not approved yet: the plan stops here
@@ -203,6 +261,10 @@ def _seed_project(pilot, row, today) -> None:
         )
         if index < stage:
             services.milestone_review(milestone=milestone, reviewer=mentor, sign_off=True)
+    if "officer@example.org" in emails:
+        _dpia_reopened(
+            project, officer=User.objects.get(email="officer@example.org"), staff=staff[0], today=today, number=number
+        )
     if stage == 2:  # one piece of work sent back, to show the state
         services.milestone_review(
             milestone=milestones[2], reviewer=mentor, sign_off=False, review_note="Add the profiling notebook."
@@ -267,8 +329,8 @@ def _seed_project(pilot, row, today) -> None:
 def seed(people: dict, pilot) -> dict:
     today = timezone.localdate()
     made = []
-    for row in PROJECTS:
+    for number, row in enumerate(PROJECTS, start=1):
         if not Project.objects.filter(cohort=pilot, title=row[0]).exists():
-            _seed_project(pilot, row, today)
+            _seed_project(pilot, row, today, number=number, staff=people["staff"])
             made.append(row[0])
     return {"projects": made}

@@ -105,20 +105,95 @@ class DatasetForm(GovukForm):
 
 
 class IGCheckForm(GovukForm):
+    """The evidence for one check. The service holds the rules (what a claim needs, four eyes)."""
+
     status = forms.ChoiceField(
         choices=IGCheck.Status.choices, widget=forms.RadioSelect, error_messages=_required("Select a status")
     )
-    decided_on = gds_date_field("Date", "For example, 27 3 2026", required=False)
+    approver_name = forms.CharField(max_length=200, required=False, label="Approver’s name")
+    approver_role = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Approver’s role in their organisation",
+        help_text="For example, the council’s Data Protection Officer",
+    )
+    approver_email = forms.EmailField(
+        required=False,
+        label="Approver’s email address",
+        help_text="We will email them a link to confirm it. They do not need an account.",
+    )
+    decided_on = gds_date_field("Approval date", "For example, 27 3 2026", required=False)
+    reference = forms.CharField(max_length=200, required=False, help_text="For example, DPIA-2026-014")
+    document_url = forms.URLField(
+        max_length=500,
+        required=False,
+        label="Link to the document",
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a link in the correct format, like https://example.org/dpia"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="If it is not needed, why not?",
+    )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Field.radios("status", legend_size=Size.SMALL),
-            Fieldset(Field("decided_on"), legend="Date", legend_size=Size.SMALL),
+            Fieldset(
+                Field.text("approver_name"),
+                Field.text("approver_role"),
+                Field.text("approver_email"),
+                legend="Who approved it or decided it is not needed",
+                legend_size=Size.SMALL,
+            ),
+            Fieldset(Field("decided_on"), legend="Approval date", legend_size=Size.SMALL),
+            Field.text("reference", field_width=20),
+            Field.text("document_url"),
+            Field.textarea("reason"),
             Field.textarea("note"),
             submit="Save",
         )
+        self.fields["approver_email"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+
+    @staticmethod
+    def initial_for(check: IGCheck) -> dict:
+        return {name: getattr(check, name) for name in IGCheckForm.base_fields}
+
+
+class IGDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        choices=[("confirm", "Confirm it"), ("reject", "Reject it")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages=_required("Select whether you confirm or reject it"),
+    )
+    review_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Note",
+        help_text="If you reject it, say what is wrong or missing",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("decision", legend_size=Size.MEDIUM), Field.textarea("review_note"), submit="Save decision"
+        )
+
+
+class IGReopenForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why does this check need to be done again?",
+        error_messages=_required("Enter why the check is being reopened"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("reason"), submit="Reopen the check")
 
 
 class MilestoneDoneForm(GovukForm):
@@ -339,7 +414,7 @@ class MilestoneTemplateForm(GovukForm):
         },
     )
     needs_ig_approval = forms.BooleanField(
-        required=False, label="Cannot be completed until information-governance checks are approved or not needed"
+        required=False, label="Cannot be completed until every information-governance check is confirmed"
     )
 
     def __init__(self, *args, **kwargs):

@@ -89,7 +89,11 @@ class Dataset(models.Model):
 
 
 class IGCheck(models.Model):
-    """An information-governance check. Every project has exactly one of each kind."""
+    """An information-governance check. Every project has exactly one of each kind.
+
+    The officer records the evidence (status, who approved it and where the document is); the check
+    counts as settled only once someone other than the project's officers has confirmed it: programme
+    staff, or the named approver through a signed link (`projects/services/ig.py`)."""
 
     class Kind(models.TextChoices):
         DPIA = "dpia", "Data protection impact assessment (DPIA)"
@@ -102,25 +106,103 @@ class IGCheck(models.Model):
         APPROVED = "approved", "Approved"
         NOT_NEEDED = "not_needed", "Not needed"
 
-    SETTLED = (Status.APPROVED, Status.NOT_NEEDED)
+    class Confirmation(models.TextChoices):
+        NONE = "none", "Nothing to confirm yet"
+        WAITING = "waiting", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    # Statuses an officer can claim; a claim still needs confirming before it counts.
+    CLAIMED = (Status.APPROVED, Status.NOT_NEEDED)
+    SETTLED = CLAIMED  # kept for callers that ask which statuses can be confirmed
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ig_checks")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    decided_on = models.DateField("date", null=True, blank=True)
+    decided_on = models.DateField("approval date", null=True, blank=True)
+    approver_name = models.CharField("approver’s name", max_length=200, blank=True)
+    approver_role = models.CharField("approver’s role", max_length=200, blank=True)
+    approver_email = models.EmailField("approver’s email address", blank=True)
+    reference = models.CharField(max_length=200, blank=True)
+    document_url = models.URLField("document link", max_length=500, blank=True)
+    reason = models.TextField("why it is not needed", blank=True)
     note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    confirmation = models.CharField(
+        max_length=20, choices=Confirmation.choices, default=Confirmation.NONE, db_index=True
+    )
+    # Who confirmed or rejected: a member of staff, or (with no account) the named approver by link.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by_label = models.CharField(max_length=400, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    # Grows with every new piece of evidence and every reopening, so an emailed link for older
+    # evidence stops working.
+    revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "kind"]
-        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="one_ig_check_of_each_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="one_ig_check_of_each_kind"),
+            # A claim (approved, not needed) always has a confirmation state; anything else has none.
+            models.CheckConstraint(
+                condition=(Q(status__in=["approved", "not_needed"]) & ~Q(confirmation="none"))
+                | (~Q(status__in=["approved", "not_needed"]) & Q(confirmation="none")),
+                name="ig_claim_has_confirmation_state",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_status_display()}"
 
     @property
     def is_settled(self) -> bool:
-        return self.status in self.SETTLED
+        """Counts for the data-access milestone: confirmed by someone other than the project's officers."""
+        return self.confirmation == self.Confirmation.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.confirmation == self.Confirmation.WAITING
+
+
+class IGCheckEvent(models.Model):
+    """One change to an IG check: who (a user, or the named approver by link), when, from what to what."""
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", "Evidence recorded"
+        REQUESTED = "requested", "Confirmation requested by email"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+        REOPENED = "reopened", "Reopened"
+        MIGRATED = "migrated", "Self-reported before confirmation was required"
+
+    ig_check = models.ForeignKey(IGCheck, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The person as they were named at the time (the approver has no account; a user may be renamed).
+    actor_label = models.CharField(max_length=400)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    from_confirmation = models.CharField(max_length=20, blank=True)
+    to_confirmation = models.CharField(max_length=20)
+    # {"field": [old, new]} for each piece of evidence that changed.
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ig_check}: {self.get_action_display()} by {self.actor_label}"
 
 
 class Milestone(models.Model):

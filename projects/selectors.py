@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.permissions import Role, has_role
 from cohorts.models import Cohort
 
-from .models import CaseStudy, IGCheck, LinkageRun, LogComment, Milestone, ProgressLog, Project
+from .models import CaseStudy, IGCheck, IGCheckEvent, LinkageRun, LogComment, Milestone, ProgressLog, Project
 
 
 def projects_visible_to(user: User) -> QuerySet[Project]:
@@ -121,10 +121,13 @@ class ProjectSummary:
 
     @property
     def ig_label(self) -> str:
+        """Only confirmed checks count (four eyes); a claim waiting for confirmation does not."""
         settled = sum(check.is_settled for check in self.ig_checks)
         if settled == len(self.ig_checks):
-            return "All approved or not needed"
-        return f"{settled} of {len(self.ig_checks)} settled"
+            return "All confirmed"
+        waiting = sum(check.is_waiting for check in self.ig_checks)
+        label = f"{settled} of {len(self.ig_checks)} confirmed"
+        return f"{label}, {waiting} waiting for confirmation" if waiting else label
 
     @property
     def status_history(self) -> list[dict]:
@@ -419,3 +422,22 @@ def published_case_studies() -> QuerySet[CaseStudy]:
         )
         .order_by("-published_at")
     )
+
+
+def ig_checks_waiting(user: User) -> QuerySet[IGCheck]:
+    """Staff's queue: claims waiting for confirmation that this person may confirm (not on projects they
+    are an officer on, not evidence they recorded), oldest first."""
+    if not has_role(user, Role.STAFF):
+        return IGCheck.objects.none()
+    return (
+        IGCheck.objects.filter(confirmation=IGCheck.Confirmation.WAITING)
+        .exclude(project__in=Project.officers.through.objects.filter(user=user).values("project_id"))
+        .exclude(recorded_by=user)
+        .select_related("project__cohort", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def ig_history(project: Project) -> list[IGCheckEvent]:
+    """Every change to the project's IG checks, newest first."""
+    return list(IGCheckEvent.objects.filter(ig_check__project=project).select_related("actor").order_by("-at", "-pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ig_views, views
 
 app_name = "projects"
 
@@ -22,7 +22,10 @@ urlpatterns = [
     path("<int:pk>/datasets/add/", views.dataset_edit, name="dataset_add"),
     path("<int:pk>/datasets/<int:dataset_pk>/", views.dataset_edit, name="dataset_edit"),
     path("<int:pk>/datasets/<int:dataset_pk>/remove/", views.dataset_remove, name="dataset_remove"),
-    path("<int:pk>/ig/<slug:kind>/", views.ig_check_edit, name="ig_check_edit"),
+    path("ig/waiting/", ig_views.ig_queue, name="ig_queue"),
+    path("ig/confirm/<str:token>/", ig_views.ig_approver_decision, name="ig_approver_decision"),
+    path("<int:pk>/ig/<slug:kind>/", ig_views.ig_check_edit, name="ig_check_edit"),
+    path("<int:pk>/ig/<slug:kind>/review/", ig_views.ig_check_review, name="ig_check_review"),
     path("<int:pk>/milestones/<int:milestone_pk>/", views.milestone_detail, name="milestone_detail"),
     path("<int:pk>/logs/new/", views.log_create, name="log_create"),
     path("<int:pk>/logs/<int:log_pk>/", views.log_detail, name="log_detail"),

@@ -14,9 +14,9 @@ from accounts.models import Organisation
 from accounts.permissions import Role, has_role, role_required, staff_required
 from cohorts.models import Cohort
 
-from . import charts, forms, selectors, services, weeks
+from . import charts, forms, presenters, selectors, services, weeks
 from .export import PROGRESS_HEADER, progress_rows
-from .models import Dataset, IGCheck, Milestone, MilestoneTemplate, Project
+from .models import Dataset, Milestone, MilestoneTemplate, Project
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
 AWAITING_ON_MENTEES_PAGE = 20
@@ -132,7 +132,16 @@ def project_detail(request, pk: int):
     summary = selectors.project_summary(project)
     runs = selectors.linkage_runs(project)
     member = _is_member(request.user, project)
+    staff = has_role(request.user, Role.STAFF)
+    ig = presenters.ig_section(
+        checks=summary.ig_checks,
+        events=selectors.ig_history(project),
+        milestones=summary.milestones,
+        can_confirm=lambda check: staff and not member and check.recorded_by_id != request.user.pk,
+        staff=staff,
+    )
     context = {
+        "ig": ig,
         "project": project,
         "summary": summary,
         "logs": selectors.project_logs(project),
@@ -223,24 +232,6 @@ def dataset_remove(request, pk: int, dataset_pk: int):
         messages.success(request, f"The dataset “{dataset.name}” has been removed.")
         return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/dataset_remove.html", {"project": project, "dataset": dataset})
-
-
-@role_required(Role.OFFICER, Role.STAFF)
-@require_http_methods(["GET", "POST"])
-def ig_check_edit(request, pk: int, kind: str):
-    project = _project(request, pk)
-    check = get_object_or_404(IGCheck, project=project, kind=kind)
-    initial = {"status": check.status, "decided_on": check.decided_on, "note": check.note}
-    form = forms.IGCheckForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ig_check_update(check=check, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"{check.get_kind_display()} has been saved.")
-            return redirect("projects:project_detail", pk=project.pk)
-    return _form_page(request, form, title=check.get_kind_display(), project=project)
 
 
 @role_required(*ANY_ROLE)

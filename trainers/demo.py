@@ -168,9 +168,17 @@ def _project(cohort, title, officers, mentor, staff, left_open, publish, last_da
         tools="Python, Splink",
     )
     # Finished months ago: the demo writes the end state directly rather than replaying every review.
-    IGCheck.objects.filter(project=project).update(status=IGCheck.Status.APPROVED, decided_on=cohort.start_date)
-    milestones = list(project.milestones.order_by("order", "due_week", "pk"))
     done_at = timezone.now() - (timezone.localdate() - last_day)
+    # Confirmed by staff (four eyes), as every finished project's checks must be.
+    IGCheck.objects.filter(project=project).update(
+        status=IGCheck.Status.APPROVED,
+        decided_on=cohort.start_date,
+        confirmation=IGCheck.Confirmation.CONFIRMED,
+        reviewed_by=staff,
+        reviewed_by_label=f"{staff.full_name} ({staff.email})",
+        reviewed_at=done_at,
+    )
+    milestones = list(project.milestones.order_by("order", "due_week", "pk"))
     signed = milestones[: len(milestones) - left_open]
     Milestone.objects.filter(pk__in=[m.pk for m in signed]).update(
         state=Milestone.State.SIGNED_OFF, done_by=officers[0], done_at=done_at, reviewed_by=mentor, reviewed_at=done_at

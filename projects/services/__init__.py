@@ -1,5 +1,16 @@
 """Every write about data-matching projects, by concern. Callers import from `projects.services` as before."""
 
+from .ig import (
+    IG_LINK_MAX_AGE,
+    IGLinkInvalid,
+    can_confirm,
+    ig_check_approver_decide,
+    ig_check_confirm,
+    ig_check_reopen,
+    ig_check_update,
+    ig_link_check,
+    ig_link_token,
+)
 from .linkage import linkage_run_create
 from .milestones import milestone_mark_done, milestone_review, missing_ig_approvals
 from .plans import (
@@ -19,20 +30,27 @@ from .projects import (
     can_edit_project,
     dataset_delete,
     dataset_save,
-    ig_check_update,
     project_create,
     project_update,
 )
 from .showcase import case_study_save
 
 __all__ = [
+    "IG_LINK_MAX_AGE",
+    "IGLinkInvalid",
     "LogWeekTaken",
     "can_comment_on_log",
+    "can_confirm",
     "can_edit_project",
     "case_study_save",
     "dataset_delete",
     "dataset_save",
+    "ig_check_approver_decide",
+    "ig_check_confirm",
+    "ig_check_reopen",
     "ig_check_update",
+    "ig_link_check",
+    "ig_link_token",
     "linkage_run_create",
     "log_comment_create",
     "milestone_mark_done",

@@ -15,13 +15,25 @@ from ..models import (
 
 
 def missing_ig_approvals(project: Project) -> list[IGCheck]:
+    """Every check must be confirmed by someone other than the project's officers (four eyes)."""
     return [check for check in project.ig_checks.all() if not check.is_settled]
+
+
+def _refuse_unconfirmed_ig(milestone: Milestone) -> None:
+    if not milestone.needs_ig_approval:
+        return
+    # Locks the checks, so a check being reopened at the same moment waits and then sends this back.
+    checks = IGCheck.objects.select_for_update().filter(project_id=milestone.project_id).order_by("kind")
+    missing = [check for check in checks if not check.is_settled]
+    if missing:
+        names = ", ".join(check.get_kind_display() for check in missing)
+        raise ValidationError(f"This milestone cannot be completed until these checks are confirmed: {names}")
 
 
 @transaction.atomic
 def milestone_mark_done(*, milestone: Milestone, officer: User, note: str = "", evidence_url: str = "") -> Milestone:
     """An officer on the project says a milestone is done. The "data access approved" kind of milestone
-    stays closed while any IG check is neither approved nor marked not needed."""
+    stays closed until every IG check is confirmed by someone other than the project's officers."""
     project = milestone.project
     if not project.officers.filter(pk=officer.pk).exists():
         raise PermissionDenied
@@ -29,11 +41,7 @@ def milestone_mark_done(*, milestone: Milestone, officer: User, note: str = "", 
         raise ValidationError("This milestone has already been signed off")
     if not note.strip() and not evidence_url.strip():
         raise ValidationError({"note": "Enter a note or an evidence link"})
-    if milestone.needs_ig_approval:
-        missing = missing_ig_approvals(project)
-        if missing:
-            names = ", ".join(check.get_kind_display() for check in missing)
-            raise ValidationError(f"You cannot complete this milestone until these are approved or not needed: {names}")
+    _refuse_unconfirmed_ig(milestone)
     milestone.state = Milestone.State.DONE
     milestone.note = note
     milestone.evidence_url = evidence_url
@@ -53,6 +61,8 @@ def milestone_review(*, milestone: Milestone, reviewer: User, sign_off: bool, re
         raise ValidationError("Only a milestone marked as done can be signed off or sent back")
     if not sign_off and not review_note.strip():
         raise ValidationError({"review_note": "Enter what needs to change"})
+    if sign_off:
+        _refuse_unconfirmed_ig(milestone)
     milestone.state = Milestone.State.SIGNED_OFF if sign_off else Milestone.State.SENT_BACK
     milestone.reviewed_by = reviewer
     milestone.reviewed_at = timezone.now()

@@ -1,10 +1,7 @@
 """Projects, their teams, datasets and information governance checks."""
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
@@ -129,19 +126,3 @@ def dataset_delete(*, dataset: Dataset, actor: User) -> None:
     if not can_edit_project(actor, dataset.project):
         raise PermissionDenied
     dataset.delete()
-
-
-@transaction.atomic
-def ig_check_update(*, check: IGCheck, actor: User, status: str, decided_on: date | None, note: str) -> IGCheck:
-    if not can_edit_project(actor, check.project):
-        raise PermissionDenied
-    if status == IGCheck.Status.APPROVED and decided_on is None:
-        raise ValidationError({"decided_on": "Enter the date it was approved"})
-    if decided_on is not None and decided_on > timezone.localdate():
-        raise ValidationError({"decided_on": "The date must be today or in the past"})
-    check.status = status
-    check.decided_on = decided_on
-    check.note = note
-    check.full_clean()
-    check.save()
-    return check

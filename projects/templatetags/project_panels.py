@@ -32,3 +32,11 @@ def mentor_projects_panel(user):
 def staff_projects_panel():
     cohorts = selectors.running_cohorts_overview()
     return {"cohorts": cohorts[:HOME_LIST_LIMIT], "cohorts_total": len(cohorts)}
+
+
+@register.inclusion_tag("projects/panels/staff_ig_queue.html")
+def staff_ig_queue_panel(user, limit: int = 10):
+    """Checks this member of staff may confirm, oldest first; the full list is on its own page."""
+    checks = list(selectors.ig_checks_waiting(user)[: limit + 1])
+    total = len(checks) if len(checks) <= limit else selectors.ig_checks_waiting(user).count()
+    return {"checks": checks[:limit], "more": len(checks) > limit, "total": total}

@@ -21,6 +21,7 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "notifications:unsubscribe",  # one-click unsubscribe: the signed token is the authority
     "cohorts:manager_decision",  # the line manager has no account; the signed link is the key
+    "projects:ig_approver_decision",  # the IG approver has no account; the signed, expiring link is the key
     "mentoring:calendar_feed",  # the secret token is the credential; unknown tokens get 404
     "trainers:certificate_verify",  # anyone holding a certificate's link can check it; the token is the key
 } | {moved_name(new) for _, new in MOVED}  # old addresses redirect; the new one checks sign-in

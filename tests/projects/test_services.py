@@ -10,7 +10,7 @@ from cohorts.models import Cohort
 from cohorts.services import schedule_generate, session_update
 from notifications.models import Message
 from projects import services, weeks
-from projects.models import Dataset, IGCheck, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
+from projects.models import Dataset, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -19,7 +19,6 @@ from tests.factories import (
     OfficerFactory,
     ProgressLogFactory,
     ProjectFactory,
-    StaffFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -127,23 +126,6 @@ def test_milestones_reschedule_follows_a_moved_training_session():
     assert project.milestones.get(due_week=3).due_on == date(2026, 3, 17)
 
 
-def test_data_access_milestone_is_blocked_while_an_ig_approval_is_missing():
-    project = ProjectFactory()
-    officer = project.officers.get()
-    milestone = project.milestones.get(title="Data access approved")
-    project.ig_checks.filter(kind__in=["dpia", "data_sharing"]).update(status="approved", decided_on=date(2026, 1, 5))
-    with pytest.raises(ValidationError, match="Ethics review"):
-        services.milestone_mark_done(milestone=milestone, officer=officer, note="All signed")
-    milestone.refresh_from_db()
-    assert milestone.state == Milestone.State.NOT_STARTED
-
-    ethics = project.ig_checks.get(kind="ethics")
-    services.ig_check_update(check=ethics, actor=officer, status="not_needed", decided_on=None, note="No research")
-    services.milestone_mark_done(milestone=milestone, officer=officer, note="All signed")
-    milestone.refresh_from_db()
-    assert milestone.state == Milestone.State.DONE
-
-
 def test_milestone_review_by_lead_mentor_signs_off_and_sends_back():
     project = ProjectFactory()
     officer = project.officers.get()
@@ -155,14 +137,6 @@ def test_milestone_review_by_lead_mentor_signs_off_and_sends_back():
     assert (scope.state, profiled.state) == (Milestone.State.SIGNED_OFF, Milestone.State.SENT_BACK)
     with pytest.raises(PermissionDenied):
         services.milestone_review(milestone=scope, reviewer=MentorFactory(), sign_off=True)
-
-
-def test_ig_check_update_needs_a_date_for_an_approval():
-    project = ProjectFactory()
-    check = project.ig_checks.get(kind="dpia")
-    with pytest.raises(ValidationError):
-        services.ig_check_update(check=check, actor=StaffFactory(), status="approved", decided_on=None, note="")
-    assert IGCheck.objects.get(pk=check.pk).status == "not_started"
 
 
 def test_progress_log_create_refuses_a_future_week_and_a_second_log():

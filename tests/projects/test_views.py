@@ -200,7 +200,7 @@ def test_marking_data_access_done_without_ig_approval_shows_the_error(client):
     milestone = project.milestones.get(title="Data access approved")
     client.force_login(project.officers.get())
     response = client.post(f"/projects/{project.pk}/milestones/{milestone.pk}/", {"note": "Done"})
-    assert "You cannot complete this milestone until these are approved or not needed" in response.content.decode()
+    assert "This milestone cannot be completed until these checks are confirmed" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.state == "not_started"
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0002_data_matching_plan"),
+        ("projects", "0004_ig_self_reported_claims_wait"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
