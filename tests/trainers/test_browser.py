@@ -64,5 +64,5 @@ def test_graduate_logs_a_cascade_session_and_sees_it_on_the_map(page):
     page.locator("#id_starts_on_2").fill(str(day.year))
     page.get_by_role("button", name="Show figures").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
-    expect(page.get_by_role("link", name="The start date must be a real date")).to_be_visible()
+    expect(page.get_by_role("link", name="Start date must be a real date")).to_be_visible()
     assert_accessible(page, "impact-period-errors")
