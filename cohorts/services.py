@@ -1,5 +1,3 @@
-import csv
-import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -16,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
+from common.csvfile import csv_dict_reader
 from notifications.services import absolute_url, message_queue
 
 from .models import (
@@ -588,8 +587,7 @@ def _organisation_lookup() -> dict[str, Organisation]:
 
 def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
     """Reads and checks a roster CSV without saving anything."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv_dict_reader(content)
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in ("email", "full_name", "organisation") if name not in header]
     if missing:

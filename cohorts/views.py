@@ -6,17 +6,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Role, has_role, public, role_required, staff_required
+from common.csvfile import csv_response
 from notifications.services import absolute_url
 
 from . import calendar, charts, exports, forms, impact, selectors, services
 from .models import CurriculumTemplate, Enrolment, Organisation, TrainingSession
-
-
-def _csv_response(content: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 # --- cohorts and schedule (staff) ---
 
@@ -414,14 +408,14 @@ def roster_import(request, slug: str):
 @require_GET
 def roster_export(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    return _csv_response(exports.roster_csv(cohort), f"{cohort.slug}-roster.csv")
+    return csv_response(exports.roster_csv(cohort), filename=f"{cohort.slug}-roster.csv")
 
 
 @staff_required
 @require_GET
 def attendance_export(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    return _csv_response(exports.attendance_csv(cohort), f"{cohort.slug}-attendance.csv")
+    return csv_response(exports.attendance_csv(cohort), filename=f"{cohort.slug}-attendance.csv")
 
 
 # --- organisations ---
@@ -704,4 +698,4 @@ def impact_cohorts(request):
 @staff_required
 @require_GET
 def impact_export(request):
-    return _csv_response(exports.impact_csv(), "impact-by-organisation.csv")
+    return csv_response(exports.impact_csv(), filename="impact-by-organisation.csv")

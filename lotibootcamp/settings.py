@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "csp",
+    "common",
     "accounts",
     "cohorts",
     "projects",
