@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
+from common.links import calendar_text, safe_url
+
 from .models import TrainingSession
 
 LONDON = ZoneInfo("Europe/London")
@@ -43,7 +45,7 @@ def schedule_calendar(sessions: list[TrainingSession], *, name: str) -> bytes:
         if session.topic:
             summary += f" – {session.topic}"
         event.add("summary", summary)
-        location = session.online_link or session.location
+        location = safe_url(session.online_link) or session.location
         if location:
             event.add("location", location)
         details = []
@@ -51,7 +53,7 @@ def schedule_calendar(sessions: list[TrainingSession], *, name: str) -> bytes:
             details.append(f"Moved from {session.moved_from:%A %-d %B} ({session.moved_reason}).")
         details.extend(session.materials_links)
         if details:
-            event.add("description", "\n".join(details))
+            event.add("description", calendar_text("\n".join(details)))
         event.add("url", f"{settings.SITE_URL}/")
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
         calendar.add_component(event)

@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # The one link rule (`value|safe_href`), in every page and email without a {% load %}.
+            "builtins": ["common.templatetags.links"],
         },
     },
 ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from cohorts.models import TrainingSession
+from common.links import calendar_text
 from notifications.services import absolute_url
 
 from .models import Booking
@@ -83,7 +84,7 @@ def booking_event(booking: Booking, *, stamp: datetime | None = None) -> Event:
     event.add("dtend", booking.ends_at.astimezone(LONDON))
     event.add("summary", f"Mentoring: {booking.officer.full_name} with {booking.mentor.full_name}")
     link = absolute_url(reverse("mentoring:booking_detail", args=[booking.pk]))
-    event.add("description", f"{booking.agenda}\n\n{link}".strip())
+    event.add("description", calendar_text(f"{booking.agenda}\n\n{link}".strip()))
     event.add("url", link)
     event.add("location", "Online (Microsoft Teams link from your mentor)")
     event.add("organizer", _address(booking.mentor, role="CHAIR"))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar, Event
 
 from cohorts.models import Cohort, Enrolment, TrainingSession
+from common.links import safe_url
 
 from .registry import MessageSpec, register_kind, register_reminder_source
 
@@ -47,7 +48,7 @@ def training_session_ics(session: TrainingSession) -> dict:
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     event.add("summary", f"{session.cohort.name}: {session.topic or f'week {session.week_number}'}")
-    event.add("location", session.online_link or session.location or session.cohort.default_location)
+    event.add("location", safe_url(session.online_link) or session.location or session.cohort.default_location)
     calendar.add_component(event)
     return {"filename": "training-session.ics", "content": calendar.to_ical().decode(), "mimetype": "text/calendar"}
 
