@@ -1,5 +1,7 @@
 # Two commands matter: `make run` and `make test`. Everything installs itself into .venv.
 PYTHON ?= python3
+# make run PORT=8001 serves on another port (SITE_URL follows unless set).
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -24,7 +26,7 @@ seed: migrate
 
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@scripts/run-local.sh
+	@PORT=$(PORT) scripts/run-local.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,10 +1,8 @@
-"""CSV exports. Files start with a byte order mark (utf-8-sig) so Excel reads names with accents."""
+"""CSV exports, written by the one CSV writer (`common.csvfile`: formula cells neutralised, BOM, CRLF)."""
 
-import csv
-import io
-
-from django.http import HttpResponse
 from django.utils import timezone
+
+from common.csvfile import csv_text
 
 from . import selectors
 from .models import Attendance, Cohort
@@ -21,23 +19,15 @@ ROSTER_HEADER = [
 ]
 
 
-def csv_response(content: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _percent(rate: float | None) -> str:
     return "" if rate is None else f"{round(rate * 100)}%"
 
 
 def roster_csv(cohort: Cohort) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(ROSTER_HEADER)
+    rows = []
     for row in selectors.attendance_by_officer(cohort):
         enrolment = row.enrolment
-        writer.writerow(
+        rows.append(
             [
                 enrolment.officer.email,
                 enrolment.officer.full_name,
@@ -49,7 +39,7 @@ def roster_csv(cohort: Cohort) -> str:
                 _percent(row.rate),
             ]
         )
-    return out.getvalue()
+    return csv_text(ROSTER_HEADER, rows)
 
 
 def attendance_csv(cohort: Cohort) -> str:
@@ -59,18 +49,15 @@ def attendance_csv(cohort: Cohort) -> str:
         (row.enrolment_id, row.session_id): row.get_mark_display()
         for row in Attendance.objects.filter(session__cohort=cohort)
     }
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = (
         ["email", "full_name", "organisation"]
         + [f"week {s.week_number} ({timezone.localtime(s.starts_at).date():%Y-%m-%d})" for s in sessions]
         + ["attendance_rate", "at_risk"]
     )
-    for row in selectors.attendance_by_officer(cohort):
-        enrolment = row.enrolment
-        writer.writerow(
-            [enrolment.officer.email, enrolment.officer.full_name, enrolment.organisation.name]
-            + [marks.get((enrolment.pk, s.pk), "") for s in sessions]
-            + [_percent(row.rate), "yes" if row.at_risk else "no"]
-        )
-    return out.getvalue()
+    rows = [
+        [row.enrolment.officer.email, row.enrolment.officer.full_name, row.enrolment.organisation.name]
+        + [marks.get((row.enrolment.pk, s.pk), "") for s in sessions]
+        + [_percent(row.rate), "yes" if row.at_risk else "no"]
+        for row in selectors.attendance_by_officer(cohort)
+    ]
+    return csv_text(header, rows)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Organisation
 from accounts.permissions import Role, has_role, public, role_required, staff_required
+from common.csvfile import csv_response
 
 from . import calendar, exports, forms, presenters, selectors, services
 from .models import CurriculumTemplate, Enrolment, TrainingSession
@@ -427,14 +428,14 @@ def roster_import(request, slug: str):
 @require_GET
 def roster_export(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    return exports.csv_response(exports.roster_csv(cohort), f"{cohort.slug}-roster.csv")
+    return csv_response(exports.roster_csv(cohort), filename=f"{cohort.slug}-roster.csv")
 
 
 @staff_required
 @require_GET
 def attendance_export(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    return exports.csv_response(exports.attendance_csv(cohort), f"{cohort.slug}-attendance.csv")
+    return csv_response(exports.attendance_csv(cohort), filename=f"{cohort.slug}-attendance.csv")
 
 
 # --- organisations ---

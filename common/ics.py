@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from common import links
+
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//LOTI//Data Science Bootcamp//EN"
 UID_DOMAIN = "bootcamp.loti.london"
@@ -88,11 +90,12 @@ def vevent(event: CalendarEvent, *, stamp: datetime) -> Event:
     component.add("dtstart", event.starts_at.astimezone(LONDON))
     component.add("dtend", event.ends_at.astimezone(LONDON))
     component.add("summary", event.summary)
+    # The one link rule (common.links): calendar apps turn any address in these into a link.
     if event.description:
-        component.add("description", event.description)
+        component.add("description", links.calendar_text(event.description))
     if event.location:
-        component.add("location", event.location)
-    if event.url:
+        component.add("location", links.calendar_text(event.location))
+    if event.url and links.safe_url(event.url):
         component.add("url", event.url)
     if event.organizer is not None:
         component.add("organizer", _address(event.organizer, role="CHAIR"))

@@ -36,7 +36,9 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# `make run PORT=8001` serves on another port; links in emails follow it unless SITE_URL is set.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "csp",
+    "common",
     "accounts",
     "cohorts",
     "trainers",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL and other control characters in the path, query string or form: 400 before any view runs.
+    "common.middleware.RefuseControlCharactersMiddleware",
     # Every view needs sign-in unless it is decorated with login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -90,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "home.context_processors.navigation",
             ],
+            # The one link rule (`value|safe_href`), in every page and email without a {% load %}.
+            "builtins": ["common.templatetags.links"],
         },
     },
 ]
@@ -101,6 +108,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Development on SQLite: every transaction takes the write lock when it begins (IMMEDIATE), so
+    # concurrent writes queue for up to `timeout` seconds instead of failing with "database is locked";
+    # a booking race then ends as on PostgreSQL: one booking, and "that time has just been booked" for
+    # the rest. WAL lets pages read while a write is in progress.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production configuration needs a PostgreSQL DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

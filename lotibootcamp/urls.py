@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "lotibootcamp.views.error_400"
 handler403 = "lotibootcamp.views.error_403"
 handler404 = "lotibootcamp.views.error_404"
 handler500 = "lotibootcamp.views.error_500"

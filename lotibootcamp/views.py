@@ -65,6 +65,10 @@ def privacy_notice(request):
     return render(request, "pages/privacy.html")
 
 
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 

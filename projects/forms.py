@@ -250,6 +250,9 @@ class ProgressLogForm(GovukForm):
     )
     hours = forms.DecimalField(
         label="Hours spent this week",
+        # GOV.UK asks for a text input with a numeric keyboard, not type="number": it gets the
+        # govuk-input class (and its focus style) and the server's error summary, not a browser tooltip.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         min_value=Decimal(0),
         max_value=Decimal(80),
         decimal_places=1,

@@ -1,9 +1,6 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Organisation
 from accounts.permissions import Role, has_role, role_required, staff_required
 from cohorts.models import Cohort
+from common.csvfile import csv_response, csv_text
 
 from . import charts, forms, presenters, selectors, services, weeks
 from .export import PROGRESS_HEADER, progress_rows
@@ -88,12 +86,7 @@ def cohort_projects_csv(request, slug: str):
         status=request.GET.get("status", ""),
         overdue=request.GET.get("overdue") == "yes",
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="progress-{cohort.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(PROGRESS_HEADER)
-    writer.writerows(progress_rows(rows))
-    return response
+    return csv_response(csv_text(PROGRESS_HEADER, progress_rows(rows)), filename=f"progress-{cohort.slug}.csv")
 
 
 @role_required(Role.MENTOR)

@@ -2,7 +2,11 @@
 # Runs the web server, one Celery worker and one Celery beat together; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=.venv
+VENV=${VENV:-.venv}
+# PORT picks the web server's port; SITE_URL (links in emails, printed by the worker) follows it
+# unless it is set. Exported so the worker and beat render the same links.
+export PORT="${PORT:-8000}"
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 mkdir -p var
 
 pids=()
@@ -20,18 +24,19 @@ trap stop INT TERM EXIT
 pids+=($!)
 "$VENV/bin/celery" -A lotibootcamp beat --loglevel INFO --schedule var/celerybeat-schedule &
 pids+=($!)
-"$VENV/bin/python" manage.py runserver 127.0.0.1:8000 --noreload &
+"$VENV/bin/python" manage.py runserver "127.0.0.1:$PORT" --noreload &
 pids+=($!)
 
 cat <<MSG
 
-  LOTI Data Science Bootcamp is running at http://127.0.0.1:8000
+  LOTI Data Science Bootcamp is running at http://127.0.0.1:$PORT
   Demo sign-ins (password: bootcamp-demo):
     staff@example.org     programme staff
     mentor@example.org    mentor
     officer@example.org   officer (Camden)
     officer2@example.org  officer (Lewisham)
   Emails are printed by the worker. Press Ctrl-C to stop.
+  Run the tests in a second terminal: make test
 
 MSG
 # Stop everything as soon as any one of the three exits.

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import Role, has_role, public, role_required, staff_required
 from cohorts import selectors as cohort_selectors
-from cohorts.exports import csv_response
 from cohorts.services import CohortError
+from common.csvfile import csv_response
 from common.site import absolute_url
 
 from . import charts, exports, forms, impact, selectors, services
@@ -291,4 +291,4 @@ def impact_export(request):
     if form.is_bound and not form.is_valid():
         # A download cannot show an error summary: send them to the page that can.
         return redirect(f"{reverse('trainers:impact_organisations')}?{form.query_string()}")
-    return csv_response(exports.impact_csv(report.period), "impact-by-organisation.csv")
+    return csv_response(exports.impact_csv(report.period), filename="impact-by-organisation.csv")

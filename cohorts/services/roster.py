@@ -1,7 +1,5 @@
 """Roster import: all or nothing, with an error for each bad row."""
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -13,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from common.csvfile import csv_dict_reader
 
 from ..models import (
     Cohort,
@@ -63,8 +62,7 @@ def _organisation_lookup() -> dict[str, Organisation]:
 
 def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
     """Reads and checks a roster CSV without saving anything."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv_dict_reader(content)
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in ("email", "full_name", "organisation") if name not in header]
     if missing:

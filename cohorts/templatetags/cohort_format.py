@@ -12,9 +12,3 @@ def percent(rate: float | None) -> str:
 @register.filter
 def ordinal_place(position: int) -> str:
     return f"number {position} on the waitlist"
-
-
-@register.filter
-def is_web_link(text: str) -> bool:
-    """Materials are free text, one a line: only http(s) addresses become links."""
-    return text.startswith(("https://", "http://"))

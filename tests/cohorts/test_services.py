@@ -438,7 +438,7 @@ def test_export_roster_command_writes_gss_code_and_attendance_rate(capsys):
     services.register_save(session=session, marks={enrolment.pk: "present"}, actor=None)
     call_command("export_roster", session.cohort.slug)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "email,full_name,organisation,gss_code,job_title,stream,status,attendance_rate"
+    assert lines[0] == "\ufeffemail,full_name,organisation,gss_code,job_title,stream,status,attendance_rate"
     assert lines[1].split(",")[2:4] == ["Camden", "E09000007"]
     assert lines[1].endswith(",selected,100%")
 
@@ -450,4 +450,4 @@ def test_attendance_csv_dates_sessions_by_their_london_day():
     starts = datetime(2025, 7, 1, 0, 30, tzinfo=LONDON)
     session = TrainingSessionFactory(week_number=1, starts_at=starts, ends_at=starts + timedelta(hours=2))
     header = exports.attendance_csv(session.cohort).splitlines()[0]
-    assert header == "email,full_name,organisation,week 1 (2025-07-01),attendance_rate,at_risk"
+    assert header == "\ufeffemail,full_name,organisation,week 1 (2025-07-01),attendance_rate,at_risk"

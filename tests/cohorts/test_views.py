@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from cohorts import services
 from cohorts.models import Attendance, Cohort, CurriculumTemplate, Enrolment
@@ -393,7 +394,7 @@ def test_mentor_takes_a_register_for_the_whole_cohort(client):
     client.force_login(MentorFactory())
     url = f"/cohorts/{session.cohort.slug}/sessions/{session.pk}/register/"
     missing = client.post(url, register_post([(first, "present")]))
-    assert f"Choose a mark for {second.officer.full_name}" in missing.content.decode()
+    assert escape(f"Choose a mark for {second.officer.full_name}") in missing.content.decode()
     assert Attendance.objects.count() == 0
     client.post(url, register_post([(first, "present"), (second, "absent")]))
     assert sorted(Attendance.objects.values_list("mark", flat=True)) == ["absent", "present"]

@@ -256,10 +256,10 @@ def test_staff_export_csv_matches_the_command(client):
     ProgressLogFactory(project=project, week_number=2, blockers="No extract")
     client.force_login(StaffFactory())
     response = client.get(f"/projects/cohort/{project.cohort.slug}/progress.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     out = io.StringIO()
     call_command("export_progress", project.cohort.slug, stdout=out)
-    assert list(csv.DictReader(io.StringIO(out.getvalue()))) == rows
+    assert list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff")))) == rows
     assert {k: rows[0][k] for k in ("project", "status", "milestones_done", "milestones_total", "open_blockers")} == {
         "project": project.title,
         "status": "green",

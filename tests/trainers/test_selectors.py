@@ -178,7 +178,7 @@ def test_export_impact_prints_all_34_london_authorities_with_zero_rows():
     known_data()
     out = io.StringIO()
     call_command("export_impact", stdout=out)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
     assert list(rows[0]) == [
         "gss_code",
         "organisation",

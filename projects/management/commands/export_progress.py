@@ -1,8 +1,7 @@
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 
 from cohorts.models import Cohort
+from common.csvfile import csv_text
 from projects import selectors
 from projects.export import PROGRESS_HEADER, progress_rows
 
@@ -17,6 +16,5 @@ class Command(BaseCommand):
         cohort = Cohort.objects.filter(slug=cohort_slug).first()
         if cohort is None:
             raise CommandError(f"There is no cohort with the slug “{cohort_slug}”.")
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(PROGRESS_HEADER)
-        writer.writerows(progress_rows(selectors.cohort_projects(cohort=cohort)))
+        rows = progress_rows(selectors.cohort_projects(cohort=cohort))
+        self.stdout.write(csv_text(PROGRESS_HEADER, rows), ending="")
