@@ -138,9 +138,11 @@ def crawl(client: Client) -> dict[str, dict[str, list[Form]]]:
 
 def demo_pk(name: str) -> str:
     """A primary key for an unreached pattern: the first row of the model its URL name starts with."""
-    app_label, _, view = name.partition(":")
+    app_label, colon, view = name.partition(":")
+    if not colon:  # an unnamespaced pattern, such as an old address that only redirects
+        return "1"
     first = view.split("_")[0]
-    for model in apps.get_app_config(app_label).get_models() if app_label else []:
+    for model in apps.get_app_config(app_label).get_models():
         if model._meta.model_name.startswith(first):
             row = model._default_manager.order_by("pk").first()
             if row is not None:
