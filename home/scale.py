@@ -292,8 +292,19 @@ def _projects(cohorts, by_cohort, mentors, sessions, today, rng):
             )
         settled = project.cohort_id in finished or rng.random() < 0.5
         for kind in IGCheck.Kind.values:
-            status = IGCheck.Status.APPROVED if settled else IGCheck.Status.IN_PROGRESS
-            checks.append(IGCheck(project=project, kind=kind, status=status))
+            if settled:  # confirmed by someone other than the project's officers (docs/projects.md)
+                checks.append(
+                    IGCheck(
+                        project=project,
+                        kind=kind,
+                        status=IGCheck.Status.APPROVED,
+                        confirmation=IGCheck.Confirmation.CONFIRMED,
+                        reviewed_by_label="Programme staff (scale data)",
+                        reviewed_at=timezone.now(),
+                    )
+                )
+            else:
+                checks.append(IGCheck(project=project, kind=kind, status=IGCheck.Status.IN_PROGRESS))
     Milestone.objects.bulk_create(milestones, batch_size=BATCH)
     IGCheck.objects.bulk_create(checks, batch_size=BATCH)
     return projects, planned

@@ -2,7 +2,7 @@
 app served by gunicorn (2 workers, production settings) on the loopback address only.
 
 Run after benchmarks/pages.py, which leaves its database (lotibootcamp_bench_pages) at scale:
-    .venv/bin/python benchmarks/http.py [--seconds 10]
+    .venv/bin/python benchmarks/http_load.py [--seconds 10]
 It needs wrk from Debian (`apt-get install wrk`, version 4.1.0 tested) and PostgreSQL as pages.py
 does. Each page gets `--seconds` of load (10 by default) from 10 wrk connections, each its own
 thread with its own signed-in session. The whole run is bounded: wrk stops itself, gunicorn is
@@ -12,24 +12,19 @@ Production settings on plain HTTP: requests carry X-Forwarded-Proto: https, as t
 front of the service would send, so the HTTPS redirect and secure cookies behave as in production.
 """
 
+import argparse
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+from datetime import UTC, datetime
 from pathlib import Path
-
-# This file is benchmarks/http.py: keep its folder off the import path, or `import http` (which
-# Django needs) would find this file instead of the standard library.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import secrets  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
