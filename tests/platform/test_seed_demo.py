@@ -41,3 +41,22 @@ def test_seed_demo_refuses_production(settings):
     with pytest.raises(CommandError, match="refuses to run under production"):
         call_command("seed_demo", verbosity=0)
     assert counts()[0] == 0
+
+
+def test_seed_scale_builds_a_programmes_history_on_the_demo_data_and_refuses_a_second_run():
+    from projects.models import IGCheck, ProgressLog
+    from trainers.models import Graduation
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_scale", verbosity=0)
+    scale = Cohort.objects.filter(slug__startswith="scale-")
+    assert scale.filter(status=Cohort.Status.FINISHED).count() == 40
+    assert scale.filter(status=Cohort.Status.RUNNING).count() == 60
+    assert ProgressLog.objects.count() > 19_000
+    assert Graduation.objects.filter(enrolment__cohort__in=scale).count() == 600
+    # Settled information governance is confirmed by someone, never self-reported (issue 11).
+    approved = IGCheck.objects.filter(project__cohort__in=scale, status=IGCheck.Status.APPROVED)
+    assert approved.exists()
+    assert not approved.exclude(confirmation=IGCheck.Confirmation.CONFIRMED).exists()
+    with pytest.raises(CommandError, match="already there"):
+        call_command("seed_scale", verbosity=0)
