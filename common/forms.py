@@ -16,6 +16,7 @@ the server only.
 import calendar
 import re
 from datetime import date
+from functools import cache
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -54,9 +55,11 @@ def _lower(label) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-def _django_defaults(field: forms.Field) -> dict[str, str]:
+@cache
+def _django_defaults(field_class: type[forms.Field]) -> dict[str, str]:
+    """Django's own wording for a field class, worked out once per class."""
     defaults: dict[str, str] = {}
-    for cls in reversed(type(field).__mro__):
+    for cls in reversed(field_class.__mro__):
         defaults.update({key: str(value) for key, value in getattr(cls, "default_error_messages", {}).items()})
     return defaults
 
@@ -68,7 +71,7 @@ def _limits(field: forms.Field) -> tuple[object, object]:
 def govuk_messages(field: forms.Field, name: str) -> None:
     """Replaces Django's wording with GOV.UK's where the form kept Django's, and sets limits."""
     label = field.label or name.replace("_", " ")
-    defaults = _django_defaults(field)
+    defaults = _django_defaults(type(field))
     messages: dict[str, str] = {}
     if isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField):
         messages["required"] = f"Select {_lower(label)}"
