@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import forms, selectors, services
+from . import forms, selectors, services, signin
 from .models import User
 from .permissions import public, staff_required
 
@@ -14,6 +14,9 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        return signin.first_factor_passed(self.request, form.get_user(), redirect_to=self.get_success_url())
 
 
 sign_in = public(SignInView.as_view())
