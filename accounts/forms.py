@@ -35,6 +35,21 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
         )
 
 
+class SignInEmailForm(GovukForm):
+    """The first step of sign-in: the work email decides whether the organisation's own sign-in is used."""
+
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": "Enter your email address", "invalid": EMAIL_INVALID},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.text("username"), submit="Continue")
+
+
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -118,3 +118,79 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_officer:
             names.append("Officer")
         return names
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own OpenID Connect provider (for example its Microsoft Entra ID tenant).
+
+    The client secret is never stored here: `client_secret_env` names the environment variable (or the
+    secrets-store entry mounted as one) that holds it."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="identity_provider")
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in the redirect URI")
+    display_name = models.CharField(
+        max_length=100, help_text='How the button names the account: "Camden" gives "Continue with your Camden account"'
+    )
+    issuer = models.URLField("issuer URL", max_length=300, help_text="Discovery is read from <issuer>/.well-known/...")
+    client_id = models.CharField(max_length=200)
+    client_secret_env = models.CharField(
+        "environment variable holding the client secret", max_length=100, help_text="For example OIDC_SECRET_CAMDEN"
+    )
+    allowed_domains = models.CharField(
+        max_length=500, help_text="Email domains this provider vouches for, separated by commas: camden.gov.uk"
+    )
+    # Entra ID sends no email_verified claim; its optional claim xms_edov says the same thing.
+    email_verified_claim = models.CharField(max_length=60, default="email_verified")
+    # The sign-in counts as two-factor when the ID token's amr holds one of these, or its acr is one of these.
+    mfa_amr_values = models.CharField(max_length=200, default="mfa", blank=True)
+    mfa_acr_values = models.CharField(max_length=300, blank=True)
+    # Provider-only: linked people lose their password, so a password reset cannot reopen a leaver's account.
+    provider_only = models.BooleanField(default=True)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.issuer})"
+
+    @staticmethod
+    def _split(text: str) -> list[str]:
+        return [part.strip().lower() for part in text.replace(" ", ",").split(",") if part.strip()]
+
+    @property
+    def domains(self) -> list[str]:
+        return self._split(self.allowed_domains)
+
+    @property
+    def amr_values(self) -> list[str]:
+        return self._split(self.mfa_amr_values)
+
+    @property
+    def acr_values(self) -> list[str]:
+        return self._split(self.mfa_acr_values)
+
+    def vouches_for(self, email: str) -> bool:
+        return email.rpartition("@")[2].lower() in self.domains
+
+
+class LinkedIdentity(models.Model):
+    """A person's account at a provider, matched on (issuer, subject): never on email alone."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="linked_identities")
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.PROTECT, related_name="identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    email_at_link = models.EmailField()
+    linked_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-linked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_provider_subject"),
+            models.UniqueConstraint(fields=["user", "provider"], name="one_identity_per_person_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email_at_link} at {self.issuer}"

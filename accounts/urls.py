@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sso_views, views
 
 app_name = "accounts"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("people/", views.people_list, name="people_list"),
     path("people/add/", views.person_add, name="person_add"),
     path("people/<int:pk>/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/sign-on/<int:identity_pk>/unlink/", sso_views.unlink, name="sso_unlink"),
+    path("sign-on/<slug:slug>/start/", sso_views.start, name="sso_start"),
+    path("sign-on/<slug:slug>/callback/", sso_views.callback, name="sso_callback"),
 ]

@@ -5,15 +5,49 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import forms, selectors, services, signin
+from . import forms, selectors, services, signin, sso
 from .models import User
 from .permissions import public, staff_required
 
 
 class SignInView(auth_views.LoginView):
+    """Sign-in asks for the work email first. An email whose domain has an organisation's own provider
+    is sent there; any other goes on to the password step. A POST with a password is the password step
+    (so a form that sends both at once still works)."""
+
     template_name = "accounts/login.html"
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        if self.request.method == "GET":
+            return forms.SignInEmailForm()
+        return super().get_form(form_class)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["step"] = "password" if isinstance(context.get("form"), forms.SignInForm) else "email"
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "password" in request.POST:
+            return super().post(request, *args, **kwargs)
+        form = forms.SignInEmailForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        email = form.cleaned_data["username"]
+        provider = sso.provider_for_email(email)
+        if provider is not None:
+            return render(
+                request,
+                "accounts/sso_continue.html",
+                {"provider": provider, "email": email, "next": self.get_redirect_url()},
+            )
+        return self.password_step(email)
+
+    def password_step(self, email: str):
+        form = forms.SignInForm(self.request, initial={"username": email})
+        return self.render_to_response(self.get_context_data(form=form))
 
     def form_valid(self, form):
         return signin.first_factor_passed(self.request, form.get_user(), redirect_to=self.get_success_url())
@@ -92,4 +126,9 @@ def person_edit(request, pk: int):
         )
         messages.success(request, f"{person.full_name}’s details have been saved.")
         return redirect("accounts:people_list")
-    return render(request, "accounts/person_form.html", {"form": form, "title": f"Edit {person.full_name}"})
+    identities = person.linked_identities.select_related("provider")
+    return render(
+        request,
+        "accounts/person_form.html",
+        {"form": form, "title": f"Edit {person.full_name}", "person": person, "identities": identities},
+    )

@@ -8,6 +8,9 @@ class Action(StrEnum):
     SIGN_IN_FAILED = "auth.sign_in_failed"
     LOCKED_OUT = "auth.locked_out"
     SIGN_OUT = "auth.sign_out"
+    SSO_LINKED = "auth.sso_linked"
+    SSO_UNLINKED = "auth.sso_unlinked"
+    SSO_REFUSED = "auth.sso_refused"
     SIGN_OUT_EVERYWHERE = "auth.sign_out_everywhere"
     PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 (an action name)
     PASSWORD_RESET = "auth.password_reset"  # noqa: S105 (an action name)

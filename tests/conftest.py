@@ -192,7 +192,9 @@ def assert_accessible(page, name: str | None = None) -> None:
 
 
 def sign_in(page, email: str, password: str = "bootcamp-demo") -> None:
+    """Email first (it decides whether the organisation's own sign-in is used), then the password."""
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()

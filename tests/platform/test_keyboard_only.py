@@ -73,6 +73,9 @@ def test_officer_books_a_mentor_logs_progress_and_signs_out_by_keyboard_only(pag
 
     keys.tab_to("input[name=username]")
     keys.type("officer@example.org")
+    keys.tab_to("main .govuk-button")
+    keys.press("Enter")
+    page.wait_for_selector("input[name=password]")
     keys.tab_to("input[name=password]")
     keys.type("bootcamp-demo")
     keys.tab_to("main .govuk-button")
@@ -137,6 +140,6 @@ def test_officer_books_a_mentor_logs_progress_and_signs_out_by_keyboard_only(pag
     keys.tab_to("nav button[type=submit]", backwards=True)
     keys.press("Enter")
     page.wait_for_url("**/accounts/login/**")
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in to the Data Science Bootcamp")).to_be_visible()
 
     assert keys.unseen == []
