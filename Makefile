@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 REQS := requirements/base.txt requirements/test.txt requirements/constraints.txt
 
-.PHONY: install run test lint check-deploy migrate seed benchmark vendor-govuk-frontend clean
+.PHONY: install run test lint check-deploy migrate seed benchmark vendor-govuk-frontend clean oidc-provider
 
 $(STAMP): $(REQS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -17,6 +17,13 @@ $(STAMP): $(REQS)
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The real OpenID Connect provider the sign-on tests (and the demo) run against: npm, Node.js from Debian.
+OIDC_PROVIDER := tests/oidc/provider
+OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.installed-stamp
+$(OIDC_STAMP): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --silent
+	@touch $@
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -32,7 +39,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+test: lint $(OIDC_STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
@@ -47,6 +54,14 @@ check-deploy: install
 benchmark: install
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/notifications.py
+
+# Camden's sign-in for the demo: run beside `make run`, then sign in as sso.officer@camden.example.org.
+oidc-provider: $(OIDC_STAMP)
+	@mkdir -p var
+	@test -s var/oidc-demo-secret || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))' > var/oidc-demo-secret
+	OIDC_PORT=9400 OIDC_CLIENT_ID=bootcamp-demo OIDC_CLIENT_SECRET="$$(cat var/oidc-demo-secret)" \
+	OIDC_REDIRECT_URIS=http://127.0.0.1:$(PORT)/accounts/sign-on/camden/callback/ \
+	node $(OIDC_PROVIDER)/server.mjs
 
 vendor-govuk-frontend:
 	scripts/vendor-govuk-frontend.sh

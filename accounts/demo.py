@@ -1,6 +1,8 @@
 """Demo people for `seed_demo`. Each app keeps its own demo module; the command runs them in order."""
 
-from accounts.models import Organisation
+import os
+
+from accounts.models import IdentityProvider, Organisation
 
 from .models import User
 
@@ -51,8 +53,43 @@ def _person(email: str, name: str, title: str, organisation: str, **roles) -> Us
     return user
 
 
+# Camden signs its people in with its own provider: in the demo, the local test provider
+# (`make oidc-provider`, tests/oidc/provider). The secret is made by scripts/run-local.sh at start.
+DEMO_PROVIDER_ISSUER = os.environ.get("OIDC_DEMO_ISSUER", "http://127.0.0.1:9400")
+SSO_OFFICER = ("sso.officer@camden.example.org", "Sasha Okoro", "Housing data analyst", "Camden")
+
+
+def seed_identity_provider() -> IdentityProvider:
+    provider, _ = IdentityProvider.objects.get_or_create(
+        slug="camden",
+        defaults={
+            "organisation": Organisation.objects.get(name="Camden"),
+            "display_name": "Camden",
+            "issuer": DEMO_PROVIDER_ISSUER,
+            "client_id": "bootcamp-demo",
+            "client_secret_env": "OIDC_SECRET_CAMDEN",
+            "allowed_domains": "camden.example.org",
+        },
+    )
+    return provider
+
+
 def seed() -> dict:
     staff = [_person(*row, is_programme_staff=True) for row in STAFF]
     mentors = [_person(*row, is_mentor=True) for row in MENTORS]
     officers = [_person(*row, is_officer=True) for row in OFFICERS]
-    return {"staff": staff, "mentors": mentors, "officers": officers}
+    seed_identity_provider()
+    # Signs in only through Camden's provider: no password of its own.
+    sso_officer, created = User.objects.get_or_create(
+        email=SSO_OFFICER[0],
+        defaults={
+            "full_name": SSO_OFFICER[1],
+            "job_title": SSO_OFFICER[2],
+            "organisation": Organisation.objects.get(name=SSO_OFFICER[3]),
+            "is_officer": True,
+        },
+    )
+    if created:
+        sso_officer.set_unusable_password()
+        sso_officer.save(update_fields=["password"])
+    return {"staff": staff, "mentors": mentors, "officers": officers, "sso_officer": sso_officer}

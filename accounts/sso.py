@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
 from django.db import transaction
@@ -22,6 +24,8 @@ from audit.log import record
 from .models import IdentityProvider, LinkedIdentity, User
 
 SCOPES = "openid email profile"
+# What a provider that is down or misconfigured raises while we talk to it.
+PROVIDER_UNREACHABLE = (requests.RequestException, OAuthError, ValueError, KeyError)
 
 
 @dataclass
@@ -31,6 +35,11 @@ class SignOnRefused(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def provider_for_email(email: str) -> IdentityProvider | None:
@@ -73,8 +82,9 @@ def claims_from_callback(request, provider: IdentityProvider) -> dict:
         )
     try:
         token = client_for(provider).authorize_access_token(request)
-    except OAuthError as error:
-        raise SignOnRefused("protocol_error", f"Signing in with {provider.display_name} did not work. Try again.") from error
+    except PROVIDER_UNREACHABLE as error:
+        message = f"Signing in with {provider.display_name} did not work. Try again."
+        raise SignOnRefused("protocol_error", message) from error
     claims = dict(token.get("userinfo") or {})
     if claims.get("iss") != provider.issuer.rstrip("/") and claims.get("iss") != provider.issuer:
         raise SignOnRefused("wrong_issuer", f"Signing in with {provider.display_name} did not work. Try again.")
@@ -101,10 +111,7 @@ def user_for_claims(request, provider: IdentityProvider, claims: dict) -> User:
     """The account these claims belong to: by (issuer, sub), or linked now under the rules above."""
     issuer, subject = claims.get("iss", ""), str(claims.get("sub") or "")
     identity = (
-        LinkedIdentity.objects.select_for_update()
-        .select_related("user")
-        .filter(issuer=issuer, subject=subject)
-        .first()
+        LinkedIdentity.objects.select_for_update().select_related("user").filter(issuer=issuer, subject=subject).first()
     )
     if identity is not None:
         if not identity.user.is_active:

@@ -29,7 +29,16 @@ def start(request, slug: str):
     redirect_uri = absolute_url(reverse("accounts:sso_callback", args=[provider.slug]))
     login_hint = request.POST.get("email", "")
     extra = {"login_hint": login_hint} if login_hint else {}
-    return sso.client_for(provider).authorize_redirect(request, redirect_uri, **extra)
+    try:
+        return sso.client_for(provider).authorize_redirect(request, redirect_uri, **extra)
+    except sso.PROVIDER_UNREACHABLE as error:
+        refusal = sso.SignOnRefused(
+            "provider_unreachable",
+            f"{provider.display_name} sign-in is not answering at the moment ({type(error).__name__}). "
+            "Try again in a few minutes.",
+        )
+        sso.refusal_recorded(request, provider, refusal)
+        return render(request, "accounts/sso_refused.html", {"provider": provider, "refusal": refusal}, status=503)
 
 
 @public

@@ -38,11 +38,14 @@ class SignInView(auth_views.LoginView):
         email = form.cleaned_data["username"]
         provider = sso.provider_for_email(email)
         if provider is not None:
-            return render(
+            response = render(
                 request,
                 "accounts/sso_continue.html",
                 {"provider": provider, "email": email, "next": self.get_redirect_url()},
             )
+            # The button's form is answered with a redirect to the provider: CSP form-action must allow it.
+            response._csp_update = {"form-action": [sso.origin(provider.issuer)]}
+            return response
         return self.password_step(email)
 
     def password_step(self, email: str):

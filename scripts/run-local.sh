@@ -8,6 +8,9 @@ VENV=${VENV:-.venv}
 export PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 mkdir -p var
+# Camden's demo sign-in (`make oidc-provider`) and this server share a secret made here, never committed.
+test -s var/oidc-demo-secret || "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))' > var/oidc-demo-secret
+export OIDC_SECRET_CAMDEN="${OIDC_SECRET_CAMDEN:-$(cat var/oidc-demo-secret)}"
 
 pids=()
 stop() {
@@ -35,6 +38,8 @@ cat <<MSG
     mentor@example.org    mentor
     officer@example.org   officer (Camden)
     officer2@example.org  officer (Lewisham)
+  Camden's own sign-in: run \`make oidc-provider\` in a second terminal, then sign in as
+    sso.officer@camden.example.org (login name at the test provider: sso.officer)
   Emails are printed by the worker. Press Ctrl-C to stop.
   Run the tests in a second terminal: make test
 

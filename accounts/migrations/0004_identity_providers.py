@@ -7,48 +7,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_organisation_moves_here'),
+        ("accounts", "0003_organisation_moves_here"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdentityProvider',
+            name="IdentityProvider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Used in the redirect URI', max_length=60, unique=True)),
-                ('display_name', models.CharField(help_text='How the button names the account: "Camden" gives "Continue with your Camden account"', max_length=100)),
-                ('issuer', models.URLField(help_text='Discovery is read from <issuer>/.well-known/...', max_length=300, verbose_name='issuer URL')),
-                ('client_id', models.CharField(max_length=200)),
-                ('client_secret_env', models.CharField(help_text='For example OIDC_SECRET_CAMDEN', max_length=100, verbose_name='environment variable holding the client secret')),
-                ('allowed_domains', models.CharField(help_text='Email domains this provider vouches for, separated by commas: camden.gov.uk', max_length=500)),
-                ('email_verified_claim', models.CharField(default='email_verified', max_length=60)),
-                ('mfa_amr_values', models.CharField(blank=True, default='mfa', max_length=200)),
-                ('mfa_acr_values', models.CharField(blank=True, max_length=300)),
-                ('provider_only', models.BooleanField(default=True)),
-                ('enabled', models.BooleanField(default=True)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='identity_provider', to='accounts.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(help_text="Used in the redirect URI", max_length=60, unique=True)),
+                (
+                    "display_name",
+                    models.CharField(
+                        help_text='How the button names the account: "Camden" gives "Continue with your Camden account"',
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.URLField(
+                        help_text="Discovery is read from <issuer>/.well-known/...",
+                        max_length=300,
+                        verbose_name="issuer URL",
+                    ),
+                ),
+                ("client_id", models.CharField(max_length=200)),
+                (
+                    "client_secret_env",
+                    models.CharField(
+                        help_text="For example OIDC_SECRET_CAMDEN",
+                        max_length=100,
+                        verbose_name="environment variable holding the client secret",
+                    ),
+                ),
+                (
+                    "allowed_domains",
+                    models.CharField(
+                        help_text="Email domains this provider vouches for, separated by commas: camden.gov.uk",
+                        max_length=500,
+                    ),
+                ),
+                ("email_verified_claim", models.CharField(default="email_verified", max_length=60)),
+                ("mfa_amr_values", models.CharField(blank=True, default="mfa", max_length=200)),
+                ("mfa_acr_values", models.CharField(blank=True, max_length=300)),
+                ("provider_only", models.BooleanField(default=True)),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identity_provider",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['display_name'],
+                "ordering": ["display_name"],
             },
         ),
         migrations.CreateModel(
-            name='LinkedIdentity',
+            name="LinkedIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=300)),
-                ('subject', models.CharField(max_length=255)),
-                ('email_at_link', models.EmailField(max_length=254)),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='identities', to='accounts.identityprovider')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='linked_identities', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("issuer", models.CharField(max_length=300)),
+                ("subject", models.CharField(max_length=255)),
+                ("email_at_link", models.EmailField(max_length=254)),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="identities",
+                        to="accounts.identityprovider",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_identities",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-linked_at'],
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='one_account_per_provider_subject'), models.UniqueConstraint(fields=('user', 'provider'), name='one_identity_per_person_per_provider')],
+                "ordering": ["-linked_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("issuer", "subject"), name="one_account_per_provider_subject"),
+                    models.UniqueConstraint(fields=("user", "provider"), name="one_identity_per_person_per_provider"),
+                ],
             },
         ),
     ]
