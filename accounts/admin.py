@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import User
+from .models import IdentityProvider, LinkedIdentity, User
 
 
 @admin.register(User)
@@ -17,3 +17,16 @@ class UserAdmin(DjangoUserAdmin):
         ("Admin", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "organisation", "issuer", "allowed_domains", "enabled"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(LinkedIdentity)
+class LinkedIdentityAdmin(admin.ModelAdmin):
+    list_display = ["user", "provider", "email_at_link", "linked_at", "last_used_at"]
+    list_select_related = ["user", "provider"]
+    readonly_fields = ["user", "provider", "issuer", "subject", "email_at_link", "linked_at", "last_used_at"]
