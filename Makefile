@@ -58,7 +58,7 @@ benchmark: install
 # Camden's sign-in for the demo: run beside `make run`, then sign in as sso.officer@camden.example.org.
 oidc-provider: $(OIDC_STAMP)
 	@mkdir -p var
-	@test -s var/oidc-demo-secret || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))' > var/oidc-demo-secret
+	@test -s var/oidc-demo-secret || head -c 24 /dev/urandom | base64 | tr -d '/+=' > var/oidc-demo-secret
 	OIDC_PORT=9400 OIDC_CLIENT_ID=bootcamp-demo OIDC_CLIENT_SECRET="$$(cat var/oidc-demo-secret)" \
 	OIDC_REDIRECT_URIS=http://127.0.0.1:$(PORT)/accounts/sign-on/camden/callback/ \
 	node $(OIDC_PROVIDER)/server.mjs

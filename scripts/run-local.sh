@@ -9,7 +9,7 @@ export PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 mkdir -p var
 # Camden's demo sign-in (`make oidc-provider`) and this server share a secret made here, never committed.
-test -s var/oidc-demo-secret || "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))' > var/oidc-demo-secret
+test -s var/oidc-demo-secret || head -c 24 /dev/urandom | base64 | tr -d '/+=' > var/oidc-demo-secret
 export OIDC_SECRET_CAMDEN="${OIDC_SECRET_CAMDEN:-$(cat var/oidc-demo-secret)}"
 
 pids=()

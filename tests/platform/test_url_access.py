@@ -15,6 +15,9 @@ PUBLIC = {
     "accessibility",
     "privacy",
     "accounts:login",
+    # Single sign-on: the start and the provider's redirect back happen before anyone is signed in.
+    "accounts:sso_start",
+    "accounts:sso_callback",
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
