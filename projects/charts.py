@@ -87,7 +87,7 @@ def quality_chart(runs: list[LinkageRun]) -> dict | None:
         f"from {first.run_on:%-d %B %Y} to {last.run_on:%-d %B %Y}, each with a 95% interval. "
         + _change("Precision", [run.precision for run in shown])
         + _change("Recall", [run.recall for run in shown])
-        + (f"{left_out} run{'s are' if left_out != 1 else ' is'} not drawn: not measured or not confirmed." if left_out else "")
+        + (f"Runs not drawn (not measured, self-reported or rejected): {left_out}." if left_out else "")
     )
     return {
         "width": WIDTH,

@@ -1,6 +1,7 @@
 """Demo projects for the pilot cohort: every pilot officer on a project (some solo, some in pairs), with
 datasets, IG checks in different states, milestones at different stages, weekly logs with mentor comments
-and linkage runs with review and truth-set counts (one typed in before counts existed, one not measured yet). Safe to run again: a project that exists is left alone."""
+and linkage runs with review and truth-set counts (one typed in before counts existed, one not measured
+yet). Safe to run again: a project that exists is left alone."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -307,7 +308,7 @@ def _seed_project(pilot, row, today, *, number: int, staff: list) -> None:
             project=project,
             summary="Every eligible child now gets free school meals without their family having to apply.",
             what_was_linked="Housing benefit claims with the school census, on name, date of birth and address.",
-            results="1,100 children enrolled automatically; 188 of 200 accepted matches were true in the clerical review.",
+            results="1,100 children enrolled automatically; 188 of 200 reviewed matches were true.",
             lessons="Agree the data sharing agreement early; clean addresses before anything else.",
             published_at=timezone.now(),
         )

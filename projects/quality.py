@@ -96,7 +96,7 @@ def impossible_counts(
         errors["sample_true_matches"] = "True matches in the sample cannot be more than the pairs reviewed"
     if (truth_set_size is None) != (truth_set_found is None):
         if truth_set_size is None:
-            errors["truth_set_size"] = "Enter the number of matches in the truth set, or leave both truth-set boxes empty"
+            errors["truth_set_size"] = "Enter the number of matches in the truth set, or leave both boxes empty"
         else:
             errors["truth_set_found"] = "Enter how many truth-set matches the run found, or leave both boxes empty"
     elif truth_set_size is not None and truth_set_found is not None:

@@ -93,10 +93,13 @@ def cohort_projects_csv(request, slug: str):
 @require_GET
 def mentee_projects(request):
     awaiting = selectors.logs_awaiting_comment_first(request.user, limit=AWAITING_ON_MENTEES_PAGE)
+    linkage = selectors.mentor_linkage(request.user)
     context = {
         "awaiting": awaiting.rows,
         "awaiting_total": awaiting.total,
         "rows": selectors.mentor_projects(request.user).rows,
+        "linkage": linkage,
+        "latest_runs": [presenters.run_quality(run) for run in linkage.latest],
     }
     return render(request, "projects/mentee_projects.html", context)
 
@@ -423,14 +426,20 @@ def case_study_edit(request, pk: int):
 @role_required(*ANY_ROLE)
 @require_GET
 def showcase(request):
-    return render(request, "projects/showcase.html", {"studies": selectors.published_case_studies()})
+    studies = list(selectors.published_case_studies())
+    runs = selectors.latest_confirmed_runs([study.project_id for study in studies])
+    for study in studies:  # only figures someone other than the officers confirmed count as measured
+        study.quality = presenters.run_quality(runs[study.project_id]) if study.project_id in runs else None
+    return render(request, "projects/showcase.html", {"studies": studies})
 
 
 @role_required(*ANY_ROLE)
 @require_GET
 def case_study_detail(request, pk: int):
     study = get_object_or_404(selectors.published_case_studies(), project_id=pk)
-    return render(request, "projects/case_study_detail.html", {"study": study, "project": study.project})
+    run = selectors.latest_confirmed_runs([study.project_id]).get(study.project_id)
+    context = {"study": study, "project": study.project, "quality": presenters.run_quality(run) if run else None}
+    return render(request, "projects/case_study_detail.html", context)
 
 
 @staff_required

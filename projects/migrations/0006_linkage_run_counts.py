@@ -2,10 +2,10 @@
 reviewed them. The typed precision and recall are kept, renamed `reported_*` and optional (a measured
 run has none). Step 2 (0007) marks the runs recorded before counts existed as self-reported."""
 
-import django.core.validators
-import django.db.models.deletion
 from decimal import Decimal
 
+import django.core.validators
+import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
