@@ -448,4 +448,3 @@ def ig_checks_waiting(user: User) -> QuerySet[IGCheck]:
 def ig_history(project: Project) -> list[IGCheckEvent]:
     """Every change to the project's IG checks, newest first."""
     return list(IGCheckEvent.objects.filter(ig_check__project=project).select_related("actor").order_by("-at", "-pk"))
-

@@ -256,12 +256,14 @@ def test_staff_home_shows_projects_in_running_cohorts(client):
 
 
 def test_project_page_shows_the_quality_chart_and_table(client):
-    run = LinkageRunFactory(precision="0.812", recall="0.645")
+    run = LinkageRunFactory(sample_size=10, sample_true_matches=8)
     client.force_login(run.project.officers.get())
     html = client.get(f"/projects/{run.project.pk}/").content.decode()
     assert 'role="img"' in html
-    assert '<title id="quality-title">Precision and recall over linkage runs</title>' in html
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">0.812</td>' in html
+    assert "<title id=\"quality-title\">Measured precision and recall over linkage runs, with 95% intervals</title>" in html
+    cells = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>', html)
+    assert cells[:3] == ["0.800", "0.490", "0.943"]  # precision and its Wilson interval
+    assert cells[3] == "Not measured"  # no truth set: no recall, and so no F1
     assert "style=" not in html
     assert "govuk-task-list" in html
 
