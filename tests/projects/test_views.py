@@ -260,7 +260,8 @@ def test_project_page_shows_the_quality_chart_and_table(client):
     client.force_login(run.project.officers.get())
     html = client.get(f"/projects/{run.project.pk}/").content.decode()
     assert 'role="img"' in html
-    assert "<title id=\"quality-title\">Measured precision and recall over linkage runs, with 95% intervals</title>" in html
+    title = "Measured precision and recall over linkage runs, with 95% intervals"
+    assert f'<title id="quality-title">{title}</title>' in html
     cells = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>', html)
     assert cells[:3] == ["0.800", "0.490", "0.943"]  # precision and its Wilson interval
     assert cells[3] == "Not measured"  # no truth set: no recall, and so no F1
