@@ -53,8 +53,10 @@ def mentor_linkage(mentor: User) -> MentorLinkage:
 
 @dataclass
 class QualityCounts:
-    """How many projects' latest linkage run (in a period) has each basis. Only `confirmed` counts as
-    measured; self-reported, waiting and rejected figures are counted apart, never as measured."""
+    """Projects with linkage runs in a period, by what their figures rest on. `confirmed`: projects with
+    a run whose measured counts someone else confirmed (judged by the latest such run, as the showcase
+    shows it). The rest, with no confirmed run, by their latest run: waiting, rejected, self-reported.
+    Only `confirmed` counts as measured."""
 
     confirmed: int = 0
     confirmed_with_precision: int = 0
@@ -74,17 +76,23 @@ class QualityCounts:
 
 
 def linkage_quality_counts(runs_in_period: Q) -> QualityCounts:
-    """Projects counted by their latest run among the runs `runs_in_period` selects. One query."""
-    latest = _latest_run_only(LinkageRun.objects.filter(runs_in_period))
-    confirmed = Q(quality=LinkageRun.Quality.CONFIRMED)
+    """Projects counted once each among the runs `runs_in_period` selects. Two queries."""
+    runs = LinkageRun.objects.filter(runs_in_period)
+    confirmed_runs = runs.filter(quality=LinkageRun.Quality.CONFIRMED)
     precision, recall = Q(sample_size__gt=0), Q(truth_set_size__isnull=False)
-    row = latest.aggregate(
-        confirmed=Count("pk", filter=confirmed),
-        confirmed_with_precision=Count("pk", filter=confirmed & precision),
-        confirmed_with_recall=Count("pk", filter=confirmed & recall),
-        confirmed_with_f1=Count("pk", filter=confirmed & precision & recall),
-        waiting=Count("pk", filter=Q(quality=LinkageRun.Quality.WAITING)),
-        rejected=Count("pk", filter=Q(quality=LinkageRun.Quality.REJECTED)),
-        self_reported=Count("pk", filter=Q(quality=LinkageRun.Quality.SELF_REPORTED)),
+    measured = _latest_run_only(confirmed_runs).aggregate(
+        confirmed=Count("pk"),
+        confirmed_with_precision=Count("pk", filter=precision),
+        confirmed_with_recall=Count("pk", filter=recall),
+        confirmed_with_f1=Count("pk", filter=precision & recall),
     )
-    return QualityCounts(**row)
+    others = (
+        _latest_run_only(runs)
+        .exclude(project__in=confirmed_runs.values("project_id"))
+        .aggregate(
+            waiting=Count("pk", filter=Q(quality=LinkageRun.Quality.WAITING)),
+            rejected=Count("pk", filter=Q(quality=LinkageRun.Quality.REJECTED)),
+            self_reported=Count("pk", filter=Q(quality=LinkageRun.Quality.SELF_REPORTED)),
+        )
+    )
+    return QualityCounts(**measured, **others)

@@ -11,8 +11,9 @@ Definitions (docs/impact.md says the same for readers):
 - cascade sessions and colleagues reached: sessions graduates logged **and staff verified**, counted in
   the organisation the graduate belonged to when they logged it (per cohort: sessions by that cohort's
   graduates). Sessions not verified yet are counted apart, as "waiting for verification";
-- linkage quality: projects counted by their latest linkage run in the period; only counts confirmed by
-  a mentor or staff count as measured, self-reported and unconfirmed figures are counted apart;
+- linkage quality: projects with runs in the period, once each; measured if a mentor or staff confirmed
+  one of their runs' counts, otherwise counted apart by their latest run (waiting, rejected,
+  self-reported);
 - mentor hours: hours of mentoring sessions held (confirmed and ended; not cancelled, not no-shows),
   by the officer's organisation, and by the officer's cohort at the time of the session.
 A period: cohort figures (the first five) count cohorts that started in it; cascade sessions count by
@@ -201,7 +202,7 @@ class ImpactReport:
 
     @cached_property
     def linkage_quality(self) -> QualityCounts:
-        """Projects by the basis of their latest linkage run in the period (by the day it was run). One query."""
+        """Projects by what their linkage figures rest on, for runs in the period (by the day run). Two queries."""
         return linkage_quality_counts(self.period.q("run_on"))
 
     @cached_property
