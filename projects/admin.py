@@ -34,4 +34,19 @@ class ProjectAdmin(admin.ModelAdmin):
     inlines = [DatasetInline, IGCheckInline]
 
 
-admin.site.register([Milestone, ProgressLog, LinkageRun, CaseStudy])
+@admin.register(LinkageRun)
+class LinkageRunAdmin(admin.ModelAdmin):
+    """Read-only: counts are recorded by the officers and confirmed by someone else only through
+    projects.services.linkage, which keeps the four-eyes rule and refuses impossible counts."""
+
+    list_display = ("project", "run_on", "quality", "sample_size", "sample_true_matches", "reviewed_by_label")
+    list_filter = ("quality",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+admin.site.register([Milestone, ProgressLog, CaseStudy])

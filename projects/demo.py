@@ -1,6 +1,7 @@
 """Demo projects for the pilot cohort: every pilot officer on a project (some solo, some in pairs), with
 datasets, IG checks in different states, milestones at different stages, weekly logs with mentor comments
-and linkage runs whose precision and recall improve. Safe to run again: a project that exists is left alone."""
+and linkage runs with review and truth-set counts (one typed in before counts existed, one not measured
+yet). Safe to run again: a project that exists is left alone."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -300,30 +301,72 @@ def _seed_project(pilot, row, today, *, number: int, staff: list) -> None:
             if week < this_week - 1:  # the most recent week's logs still wait for a comment
                 LogComment.objects.create(log=log, author=mentor, body=f"Good progress in week {week}. Keep going.")
 
-    if stage >= 4:
-        for run in range(4):
-            LinkageRun.objects.create(
-                project=project,
-                run_on=today - timedelta(days=7 * (4 - run) - 1),
-                records_left=datasets[0][2],
-                records_right=datasets[1][2],
-                candidate_pairs=40000 - run * 6000,
-                matches_accepted=5000 + run * 400,
-                sample_size=200,
-                precision=Decimal("0.720") + Decimal("0.070") * run,
-                recall=Decimal("0.610") + Decimal("0.080") * run,
-                recorded_by=lead,
-                note=["Exact keys only", "Added fuzzy names", "Blocking on postcode", "Tuned threshold"][run],
-            )
+    if stage >= 3:
+        _seed_runs(project, datasets=datasets, lead=lead, mentor=mentor, stage=stage, today=today)
     if stage >= 6:
         CaseStudy.objects.create(
             project=project,
             summary="Every eligible child now gets free school meals without their family having to apply.",
             what_was_linked="Housing benefit claims with the school census, on name, date of birth and address.",
-            results="1,100 children enrolled automatically; precision 0.93 on a 200-pair clerical sample.",
+            results="1,100 children enrolled automatically; 188 of 200 reviewed matches were true.",
             lessons="Agree the data sharing agreement early; clean addresses before anything else.",
             published_at=timezone.now(),
         )
+
+
+# Counts for each measured run: (true matches in a 200-pair review sample, truth-set matches found of 150).
+RUN_COUNTS = [(None, None), (168, None), (182, 118), (188, 131)]
+RUN_NOTES = ["Exact keys only", "Added fuzzy names", "Blocking on postcode", "Tuned threshold"]
+
+
+def _seed_runs(project, *, datasets, lead, mentor, stage: int, today) -> None:
+    """Stage 3: one run with nothing reviewed yet (quality not measured). Stage 4 and on: a first run typed
+    in before counts were recorded (self-reported), then measured runs the lead mentor confirmed; the
+    latest waits for the mentor, except on the showcase project (stage 6), where all are confirmed."""
+    left, right = datasets[0][2], datasets[1][2]
+    if stage == 3:
+        services.linkage_run_create(
+            project=project,
+            recorded_by=lead,
+            run_on=today - timedelta(days=3),
+            records_left=left,
+            records_right=right,
+            candidate_pairs=52000,
+            matches_accepted=4100,
+            sample_size=0,
+            sample_true_matches=0,
+            note="First run with exact keys; clerical review not started",
+        )
+        return
+    for run, (true_in_sample, found) in enumerate(RUN_COUNTS):
+        counts = {
+            "project": project,
+            "run_on": today - timedelta(days=7 * (4 - run) - 1),
+            "records_left": left,
+            "records_right": right,
+            "candidate_pairs": 40000 - run * 6000,
+            "matches_accepted": 5000 + run * 400,
+            "sample_size": 200,
+            "note": RUN_NOTES[run],
+        }
+        if true_in_sample is None:  # typed in before counts existed: kept, shown as self-reported
+            LinkageRun.objects.create(
+                **counts,
+                recorded_by=lead,
+                quality=LinkageRun.Quality.SELF_REPORTED,
+                reported_precision=Decimal("0.720"),
+                reported_recall=Decimal("0.610"),
+            )
+            continue
+        made = services.linkage_run_create(
+            **counts,
+            recorded_by=lead,
+            sample_true_matches=true_in_sample,
+            truth_set_size=150 if found is not None else None,
+            truth_set_found=found,
+        )
+        if run < len(RUN_COUNTS) - 1 or stage >= 6:
+            services.linkage_run_review(run=made, actor=mentor, confirm=True, note="Checked the review sheet.")
 
 
 def seed(people: dict, pilot) -> dict:

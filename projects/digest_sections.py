@@ -3,7 +3,10 @@ Every builder gets all recipients of its role at once and runs a fixed number of
 
 - staff, per running cohort: status changes last week, overdue milestones, open blockers;
 - mentors (the projects they lead): new logs last week, open blockers, logs waiting for a comment;
-- officers: milestones due this week, last week's log.
+- officers: milestones due this week, last week's log;
+- linkage quality (mentors for the projects they lead, staff per running cohort): runs whose counts
+  wait for confirmation, and projects whose latest run's quality is not measured (self-reported,
+  nothing reviewed, or counts rejected).
 """
 
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ from cohorts.models import Cohort
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
 from . import weeks
-from .models import Milestone, ProgressLog, Project
+from .models import LinkageRun, Milestone, ProgressLog, Project
 from .selectors import reviewer_commented
 
 LONDON = weeks.LONDON
@@ -283,7 +286,106 @@ def officer_last_week_log(officers: list[User], week: DigestWeek) -> dict[int, l
     return result
 
 
+# --- linkage quality (mentors and staff) -------------------------------------------------------------
+
+
+def _run_url(run: LinkageRun) -> str:
+    return reverse("projects:project_detail", kwargs={"pk": run.project_id}) + "#quality"
+
+
+def _why_not_measured(run: LinkageRun) -> str:
+    """Why the latest run gives no measured precision, or "" when it does (confirmed or waiting)."""
+    if run.quality == LinkageRun.Quality.SELF_REPORTED:
+        return "self-reported figures, not measured"
+    if run.quality == LinkageRun.Quality.REJECTED:
+        return "counts rejected, not measured"
+    if run.precision is None:
+        return "no pairs reviewed yet, precision not measured"
+    return ""
+
+
+def _linkage_blocks(runs: list[LinkageRun], *, reviewer: User | None, prefix: str = "") -> list[DigestBlock]:
+    """Runs waiting for confirmation (that `reviewer` may confirm, when given) and each project's latest
+    run if its quality is not measured. `runs` come ordered by project, date and pk."""
+    latest: dict[int, LinkageRun] = {}
+    for run in runs:
+        latest[run.project_id] = run
+    waiting = [
+        run
+        for run in runs
+        if run.quality == LinkageRun.Quality.WAITING and (reviewer is None or run.recorded_by_id != reviewer.pk)
+    ]
+    unmeasured = [(run, _why_not_measured(run)) for run in latest.values()]
+    return [
+        DigestBlock(
+            title=f"{prefix}linkage runs waiting for confirmation" if prefix else "Linkage runs for you to confirm",
+            items=[
+                DigestItem(text=f"{run.project.title}, run on {_day(run.run_on)}", url=_run_url(run))
+                for run in waiting[:MENTOR_LIST_LIMIT]
+            ],
+        ),
+        DigestBlock(
+            title=f"{prefix}linkage quality not measured" if prefix else "Your mentees’ linkage quality not measured",
+            items=[
+                DigestItem(text=f"{run.project.title}, run on {_day(run.run_on)}: {why}", url=_run_url(run))
+                for run, why in unmeasured
+                if why
+            ][:MENTOR_LIST_LIMIT],
+        ),
+    ]
+
+
+def _running_runs():
+    return (
+        LinkageRun.objects.filter(project__cohort__status=Cohort.Status.RUNNING)
+        .select_related("project")
+        .order_by("project__title", "project_id", "run_on", "pk")
+    )
+
+
+def mentor_linkage_quality(mentors: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    """The projects each mentor leads in running cohorts. One query for every mentor. A mentor who is
+    also an officer on the project is left out of its confirmations (four eyes)."""
+    runs: dict[int, list[LinkageRun]] = {}
+    officer_on = set(Project.officers.through.objects.filter(user__in=mentors).values_list("user_id", "project_id"))
+    for run in _running_runs().filter(project__lead_mentor__in=mentors):
+        runs.setdefault(run.project.lead_mentor_id, []).append(run)
+    by_id = {mentor.pk: mentor for mentor in mentors}
+    result = {}
+    for mentor_id, theirs in runs.items():
+        mine = [run for run in theirs if (mentor_id, run.project_id) not in officer_on]
+        blocks = [block for block in _linkage_blocks(mine, reviewer=by_id[mentor_id]) if block.items]
+        if blocks:
+            result[mentor_id] = blocks
+    return result
+
+
+def staff_linkage_quality(staff: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    """Per running cohort: runs waiting for confirmation and projects whose quality is not measured. One
+    query for every member of staff."""
+    by_cohort: dict[int, list[LinkageRun]] = {}
+    names: dict[int, str] = {}
+    for run in (
+        _running_runs()
+        .select_related("project__cohort")
+        .order_by(
+            "project__cohort__start_date", "project__cohort__name", "project__title", "project_id", "run_on", "pk"
+        )
+    ):
+        by_cohort.setdefault(run.project.cohort_id, []).append(run)
+        names[run.project.cohort_id] = run.project.cohort.name
+    blocks = [
+        block
+        for cohort_id, runs in by_cohort.items()
+        for block in _linkage_blocks(runs, reviewer=None, prefix=f"{names[cohort_id]}: ")
+        if block.items
+    ]
+    return {user.pk: blocks for user in staff} if blocks else {}
+
+
 register_digest_section(name="staff_project_progress", role="programme_staff", build=staff_project_progress, order=40)
 register_digest_section(name="mentor_mentee_logs", role="mentor", build=mentor_mentee_logs, order=10)
 register_digest_section(name="officer_milestones_due", role="officer", build=officer_milestones_due, order=20)
 register_digest_section(name="officer_last_week_log", role="officer", build=officer_last_week_log, order=30)
+register_digest_section(name="mentor_linkage_quality", role="mentor", build=mentor_linkage_quality, order=15)
+register_digest_section(name="staff_linkage_quality", role="programme_staff", build=staff_linkage_quality, order=45)

@@ -10,6 +10,7 @@ from cohorts.models import Cohort, Enrolment
 from common.forms import GovukForm, gds_date_field, gds_helper
 
 from .models import Dataset, IGCheck, ProgressLog, Project
+from .quality import impossible_counts
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -306,76 +307,120 @@ class CommentForm(GovukForm):
         self.helper = gds_helper(Field.textarea("body"), submit="Send reply" if reply else "Add comment")
 
 
-def _count(label: str) -> forms.IntegerField:
+def _count(label: str, *, required: bool = True, help_text: str = "") -> forms.IntegerField:
+    name = label[0].lower() + label[1:]
     return forms.IntegerField(
         min_value=0,
         label=label,
+        required=required,
+        help_text=help_text,
+        # A text input with a numeric keyboard, as GOV.UK asks, not type="number".
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a whole number",
-            "min_value": f"The {label.lower()} cannot be negative",
-        },
-    )
-
-
-def _share(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        decimal_places=3,
-        help_text="A number from 0 to 1, like 0.92",
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a number from 0 to 1, like 0.92",
-            "max_decimal_places": f"Enter the {label.lower()} to 3 decimal places at most",
-            "max_digits": f"{label} must be between 0 and 1",
+            "required": f"Enter the {name}",
+            "invalid": f"Enter the {name} as a whole number, like 120",
+            "min_value": f"The {name} cannot be negative",
         },
     )
 
 
 class LinkageRunForm(GovukForm):
+    """What the officer measured. Precision, recall and F1 are worked out from these counts."""
+
     run_on = gds_date_field("Date of the run")
     records_left = _count("Records in first dataset")
     records_right = _count("Records in second dataset")
-    candidate_pairs = _count("Candidate pairs")
+    candidate_pairs = _count("Candidate pairs", help_text="Pairs the blocking rules let through to be compared")
     matches_accepted = _count("Matches accepted")
-    sample_size = _count("Clerical review sample size")
-    precision = _share("Precision")
-    recall = _share("Recall")
+    sample_size = _count(
+        "Pairs reviewed",
+        help_text="Accepted matches drawn at random and checked by hand. Enter 0 if you have not reviewed any yet.",
+    )
+    sample_true_matches = _count("True matches among the pairs reviewed", help_text="Enter 0 if none were reviewed")
+    truth_set_size = _count(
+        "Matches in the truth set",
+        required=False,
+        help_text="A truth set or known-match list: pairs known to be the same person. Leave empty if you have none.",
+    )
+    truth_set_found = _count("Truth-set matches the run found", required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What changed in this run")
+
+    COUNTS = (
+        "records_left",
+        "records_right",
+        "candidate_pairs",
+        "matches_accepted",
+        "sample_size",
+        "sample_true_matches",
+        "truth_set_size",
+        "truth_set_found",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["run_on"].error_messages["required"] = "Enter the date of the run"
+        self.fields["sample_size"].error_messages["required"] = "Enter the number of pairs reviewed, or 0"
+        self.fields["sample_true_matches"].error_messages["required"] = (
+            "Enter how many of the pairs reviewed were true matches, or 0"
+        )
         self.helper = gds_helper(
             Fieldset(Field("run_on"), legend="Date of run", legend_size=Size.SMALL),
-            Field.text("records_left", field_width=10),
-            Field.text("records_right", field_width=10),
-            Field.text("candidate_pairs", field_width=10),
-            Field.text("matches_accepted", field_width=10),
-            Field.text("sample_size", field_width=10),
-            Field.text("precision", field_width=5),
-            Field.text("recall", field_width=5),
+            Fieldset(
+                Field.text("records_left", field_width=10),
+                Field.text("records_right", field_width=10),
+                Field.text("candidate_pairs", field_width=10),
+                Field.text("matches_accepted", field_width=10),
+                legend="What the run matched",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("sample_size", field_width=10),
+                Field.text("sample_true_matches", field_width=10),
+                legend="Clerical review sample (for precision)",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("truth_set_size", field_width=10),
+                Field.text("truth_set_found", field_width=10),
+                legend="Truth set or known-match list (for recall), if you have one",
+                legend_size=Size.MEDIUM,
+            ),
             Field.textarea("note"),
             submit="Save run",
         )
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        for name in ("precision", "recall"):
-            value = cleaned.get(name)
-            if value is not None and not Decimal(0) <= value <= Decimal(1):
-                self.add_error(name, f"{name.capitalize()} must be between 0 and 1")
-        sample, pairs, matches = (cleaned.get(k) for k in ("sample_size", "candidate_pairs", "matches_accepted"))
-        if sample is not None and pairs is not None and sample > pairs:
-            self.add_error(
-                "sample_size", "The clerical review sample cannot be larger than the number of candidate pairs"
-            )
-        if matches is not None and pairs is not None and matches > pairs:
-            self.add_error("matches_accepted", "Matches accepted cannot be more than the number of candidate pairs")
+        # Only counts that were entered and valid are judged; a missing one already has its own error.
+        counts = {name: cleaned.get(name) if name not in self.errors else None for name in self.COUNTS}
+        for name, message in impossible_counts(**counts).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         run_on = cleaned.get("run_on")
         if isinstance(run_on, date) and run_on > timezone.localdate():
             self.add_error("run_on", "The date of the run must be today or in the past")
         return cleaned
+
+
+class LinkageRunReviewForm(GovukForm):
+    decision = forms.ChoiceField(
+        choices=[("confirm", "Confirm the counts"), ("reject", "Reject the counts")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages=_required("Select whether you confirm or reject the counts"),
+    )
+    review_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Note to the officer",
+        help_text="If you reject the counts, say what is wrong",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("decision", legend_size=Size.MEDIUM), Field.textarea("review_note"), submit="Save decision"
+        )
 
 
 class CaseStudyForm(GovukForm):

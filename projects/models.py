@@ -5,6 +5,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
+
+from .quality import Estimate, wilson
+from .quality import f1 as f1_range
 
 
 class MilestoneTemplate(models.Model):
@@ -300,7 +304,22 @@ class LogComment(models.Model):
 
 
 class LinkageRun(models.Model):
-    """One run of the officers' matching pipeline and its quality, judged on a clerical review sample."""
+    """One run of the officers' matching pipeline, with what they measured about its quality.
+
+    The officer records counts: the clerical review sample (pairs reviewed, of which true matches) and,
+    where a truth set or known-match list exists, its size and how many of it the run found. Precision,
+    recall and F1 are worked out from them (`projects/quality.py`), never typed. A measured run counts
+    once someone other than the project's officers (its lead mentor or programme staff) confirms the
+    counts (`projects/services/linkage.py`). Runs recorded before counts existed keep their typed
+    figures as `reported_*` and are shown as self-reported, never as measured."""
+
+    class Quality(models.TextChoices):
+        SELF_REPORTED = "self_reported", "Self-reported figures"
+        WAITING = "waiting", "Measured, waiting for confirmation"
+        CONFIRMED = "confirmed", "Measured and confirmed"
+        REJECTED = "rejected", "Measured, counts rejected"
+
+    MEASURED = (Quality.WAITING, Quality.CONFIRMED, Quality.REJECTED)
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="linkage_runs")
     run_on = models.DateField("date of run")
@@ -308,34 +327,121 @@ class LinkageRun(models.Model):
     records_right = models.PositiveIntegerField("records in second dataset")
     candidate_pairs = models.PositiveIntegerField()
     matches_accepted = models.PositiveIntegerField()
-    sample_size = models.PositiveIntegerField("clerical review sample size")
-    precision = models.DecimalField(
-        max_digits=4, decimal_places=3, validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+    sample_size = models.PositiveIntegerField("pairs reviewed in the clerical review sample")
+    # Null only on self-reported runs, which recorded a sample size but not what the review found.
+    sample_true_matches = models.PositiveIntegerField("true matches in the review sample", null=True, blank=True)
+    # Both null when there is no truth set or known-match list.
+    truth_set_size = models.PositiveIntegerField("matches in the truth set", null=True, blank=True)
+    truth_set_found = models.PositiveIntegerField("truth-set matches the run found", null=True, blank=True)
+    # Typed figures from before counts were recorded: kept as they were, shown as self-reported.
+    reported_precision = models.DecimalField(
+        "self-reported precision",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
-    recall = models.DecimalField(
-        max_digits=4, decimal_places=3, validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+    reported_recall = models.DecimalField(
+        "self-reported recall",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
+    quality = models.CharField(max_length=20, choices=Quality.choices, default=Quality.WAITING, db_index=True)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who confirmed or rejected the counts, as they were named at the time, and when.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by_label = models.CharField(max_length=400, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["run_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(precision__gte=0, precision__lte=1), name="run_precision_0_to_1"),
-            models.CheckConstraint(condition=Q(recall__gte=0, recall__lte=1), name="run_recall_0_to_1"),
+            models.CheckConstraint(
+                condition=Q(reported_precision__isnull=True) | Q(reported_precision__gte=0, reported_precision__lte=1),
+                name="run_reported_precision_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_recall__isnull=True) | Q(reported_recall__gte=0, reported_recall__lte=1),
+                name="run_reported_recall_0_to_1",
+            ),
             models.CheckConstraint(
                 condition=Q(sample_size__lte=models.F("candidate_pairs")), name="run_sample_within_candidates"
             ),
             models.CheckConstraint(
                 condition=Q(matches_accepted__lte=models.F("candidate_pairs")), name="run_matches_within_candidates"
             ),
+            # Measured runs: counts that can all be true (projects/quality.py: impossible_counts), no typed figures.
+            models.CheckConstraint(
+                condition=Q(quality="self_reported")
+                | Q(
+                    sample_true_matches__isnull=False,
+                    sample_true_matches__lte=models.F("sample_size"),
+                    sample_size__lte=models.F("matches_accepted"),
+                    candidate_pairs__lte=Cast("records_left", models.BigIntegerField())
+                    * Cast("records_right", models.BigIntegerField()),
+                    reported_precision__isnull=True,
+                    reported_recall__isnull=True,
+                ),
+                name="run_measured_counts_possible",
+            ),
+            models.CheckConstraint(
+                condition=Q(truth_set_size__isnull=True, truth_set_found__isnull=True)
+                | (
+                    Q(truth_set_size__gte=1, truth_set_found__lte=models.F("truth_set_size"))
+                    & Q(truth_set_found__lte=models.F("matches_accepted"))
+                ),
+                name="run_truth_set_counts_possible",
+            ),
+            models.CheckConstraint(
+                condition=Q(quality__in=["confirmed", "rejected"], reviewed_at__isnull=False)
+                | Q(quality__in=["self_reported", "waiting"], reviewed_at__isnull=True),
+                name="run_review_has_a_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project}: run on {self.run_on}"
+
+    @property
+    def is_measured(self) -> bool:
+        return self.quality in self.MEASURED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.quality == self.Quality.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.quality == self.Quality.WAITING
+
+    @property
+    def precision(self) -> Estimate | None:
+        """From the review sample; None (not measured) for a self-reported run or an empty sample."""
+        if not self.is_measured or self.sample_true_matches is None:
+            return None
+        return wilson(self.sample_true_matches, self.sample_size)
+
+    @property
+    def recall(self) -> Estimate | None:
+        """From the truth set; None (not measured) without one."""
+        if not self.is_measured or self.truth_set_size is None or self.truth_set_found is None:
+            return None
+        return wilson(self.truth_set_found, self.truth_set_size)
+
+    @property
+    def f1(self) -> Estimate | None:
+        return f1_range(self.precision, self.recall)
 
 
 class CaseStudy(models.Model):

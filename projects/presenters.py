@@ -1,11 +1,13 @@
-"""How information-governance checks and their history are shown, so templates never show a stored code."""
+"""How information-governance checks, their history and linkage quality are shown, so templates never
+show a stored code."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils.dateformat import format as date_format
 
-from .models import IGCheck, IGCheckEvent, Milestone
+from .models import IGCheck, IGCheckEvent, LinkageRun, Milestone
+from .quality import Estimate
 
 C = IGCheck.Confirmation
 FIELD_LABELS = {
@@ -107,3 +109,51 @@ def ig_section(
         event.kind_label = kinds.get(event.ig_check_id, "")
         event.lines = ig_event_changes(event)
     return IGSection(checks=checks, events=events, data_access=[m for m in milestones if m.needs_ig_approval])
+
+
+# --- linkage quality -------------------------------------------------------------------------------
+
+RUN_TAGS = {
+    LinkageRun.Quality.SELF_REPORTED: Tag("Self-reported, not measured", "grey"),
+    LinkageRun.Quality.WAITING: Tag("Measured, waiting for confirmation", "blue"),
+    LinkageRun.Quality.CONFIRMED: Tag("Measured, confirmed", "green"),
+    LinkageRun.Quality.REJECTED: Tag("Counts rejected", "red"),
+}
+
+
+def share(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+@dataclass
+class RunQuality:
+    """One run's quality as a reader sees it: measured figures with intervals, or "not measured", and a
+    self-reported run's typed figures labelled as such."""
+
+    run: LinkageRun
+    precision: Estimate | None
+    recall: Estimate | None
+    f1: Estimate | None
+    tag: Tag
+    viewer_can_review: bool = False
+
+    @property
+    def self_reported(self) -> bool:
+        return self.run.quality == LinkageRun.Quality.SELF_REPORTED
+
+    @property
+    def confirmed(self) -> bool:
+        return self.run.quality == LinkageRun.Quality.CONFIRMED
+
+
+def run_quality(run: LinkageRun, *, can_review=None) -> RunQuality:
+    """Rejected counts are shown as counts, but their figures are not: nobody vouches for them."""
+    measured = run.quality in (LinkageRun.Quality.WAITING, LinkageRun.Quality.CONFIRMED)
+    return RunQuality(
+        run=run,
+        precision=run.precision if measured else None,
+        recall=run.recall if measured else None,
+        f1=run.f1 if measured else None,
+        tag=RUN_TAGS[run.quality],
+        viewer_can_review=bool(run.is_waiting and can_review and can_review(run)),
+    )

@@ -23,6 +23,13 @@ from accounts.permissions import Role, has_role
 from cohorts.models import Cohort
 
 from .models import CaseStudy, IGCheck, IGCheckEvent, LinkageRun, LogComment, Milestone, ProgressLog, Project
+from .quality_selectors import (  # noqa: F401  (re-exported: every read is reachable from projects.selectors)
+    MentorLinkage,
+    QualityCounts,
+    latest_confirmed_runs,
+    linkage_quality_counts,
+    mentor_linkage,
+)
 
 
 def projects_visible_to(user: User) -> QuerySet[Project]:

@@ -31,5 +31,6 @@ urlpatterns = [
     path("<int:pk>/logs/<int:log_pk>/", views.log_detail, name="log_detail"),
     path("<int:pk>/logs/<int:log_pk>/edit/", views.log_edit, name="log_edit"),
     path("<int:pk>/runs/add/", views.linkage_run_create, name="linkage_run_create"),
+    path("<int:pk>/runs/<int:run_pk>/review/", views.linkage_run_review, name="linkage_run_review"),
     path("<int:pk>/case-study/", views.case_study_edit, name="case_study_edit"),
 ]

@@ -14,7 +14,7 @@ from common.csvfile import csv_response, csv_text
 
 from . import charts, forms, presenters, selectors, services, weeks
 from .export import PROGRESS_HEADER, progress_rows
-from .models import Dataset, Milestone, MilestoneTemplate, Project
+from .models import Dataset, LinkageRun, Milestone, MilestoneTemplate, Project
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
 AWAITING_ON_MENTEES_PAGE = 20
@@ -93,10 +93,13 @@ def cohort_projects_csv(request, slug: str):
 @require_GET
 def mentee_projects(request):
     awaiting = selectors.logs_awaiting_comment_first(request.user, limit=AWAITING_ON_MENTEES_PAGE)
+    linkage = selectors.mentor_linkage(request.user)
     context = {
         "awaiting": awaiting.rows,
         "awaiting_total": awaiting.total,
         "rows": selectors.mentor_projects(request.user).rows,
+        "linkage": linkage,
+        "latest_runs": [presenters.run_quality(run) for run in linkage.latest],
     }
     return render(request, "projects/mentee_projects.html", context)
 
@@ -139,7 +142,12 @@ def project_detail(request, pk: int):
         "summary": summary,
         "logs": selectors.project_logs(project),
         "datasets": list(project.datasets.all()),
-        "runs": runs,
+        "qualities": [
+            presenters.run_quality(
+                run, can_review=lambda run: services.can_review_run(request.user, run, on_project=member)
+            )
+            for run in runs
+        ],
         "chart": charts.quality_chart(runs),
         "case_study": getattr(project, "case_study", None),
         "is_member": member,
@@ -350,7 +358,38 @@ def linkage_run_create(request, pk: int):
         else:
             messages.success(request, "The linkage run has been recorded.")
             return redirect("projects:project_detail", pk=project.pk)
-    return _form_page(request, form, title="Record a linkage run", project=project)
+    intro = (
+        "Enter what you counted. Precision, recall and F1 are worked out from your counts, with 95% intervals; "
+        "your lead mentor or programme staff then confirm the counts."
+    )
+    return _form_page(request, form, title="Record a linkage run", project=project, intro=intro)
+
+
+@role_required(Role.MENTOR, Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def linkage_run_review(request, pk: int, run_pk: int):
+    """The lead mentor or staff confirm or reject a run's counts (four eyes: never the officers)."""
+    project = _project(request, pk)
+    run = get_object_or_404(LinkageRun.objects.select_related("recorded_by"), pk=run_pk, project=project)
+    run.project = project
+    if not run.is_waiting or not services.can_review_run(request.user, run):
+        return redirect("projects:project_detail", pk=project.pk)
+    form = forms.LinkageRunReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirm = form.cleaned_data["decision"] == "confirm"
+        try:
+            services.linkage_run_review(
+                run=run, actor=request.user, confirm=confirm, note=form.cleaned_data["review_note"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, "The counts have been confirmed." if confirm else "The counts have been rejected."
+            )
+            return redirect(f"{reverse('projects:project_detail', args=[project.pk])}#quality")
+    context = {"project": project, "form": form, "q": presenters.run_quality(run)}
+    return render(request, "projects/linkage_run_review.html", context)
 
 
 @role_required(Role.OFFICER, Role.STAFF)
@@ -387,14 +426,20 @@ def case_study_edit(request, pk: int):
 @role_required(*ANY_ROLE)
 @require_GET
 def showcase(request):
-    return render(request, "projects/showcase.html", {"studies": selectors.published_case_studies()})
+    studies = list(selectors.published_case_studies())
+    runs = selectors.latest_confirmed_runs([study.project_id for study in studies])
+    for study in studies:  # only figures someone other than the officers confirmed count as measured
+        study.quality = presenters.run_quality(runs[study.project_id]) if study.project_id in runs else None
+    return render(request, "projects/showcase.html", {"studies": studies})
 
 
 @role_required(*ANY_ROLE)
 @require_GET
 def case_study_detail(request, pk: int):
     study = get_object_or_404(selectors.published_case_studies(), project_id=pk)
-    return render(request, "projects/case_study_detail.html", {"study": study, "project": study.project})
+    run = selectors.latest_confirmed_runs([study.project_id]).get(study.project_id)
+    context = {"study": study, "project": study.project, "quality": presenters.run_quality(run) if run else None}
+    return render(request, "projects/case_study_detail.html", context)
 
 
 @staff_required

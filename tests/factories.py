@@ -163,8 +163,10 @@ class LinkageRunFactory(factory.django.DjangoModelFactory):
     candidate_pairs = 40000
     matches_accepted = 9000
     sample_size = 200
-    precision = factory.Sequence(lambda n: f"0.{70 + n % 25}")
-    recall = factory.Sequence(lambda n: f"0.{60 + n % 30}")
+    sample_true_matches = factory.Sequence(lambda n: 140 + n % 60)
+    truth_set_size = None
+    truth_set_found = None
+    quality = "waiting"
 
 
 # --- notifications ---

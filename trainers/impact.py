@@ -11,6 +11,9 @@ Definitions (docs/impact.md says the same for readers):
 - cascade sessions and colleagues reached: sessions graduates logged **and staff verified**, counted in
   the organisation the graduate belonged to when they logged it (per cohort: sessions by that cohort's
   graduates). Sessions not verified yet are counted apart, as "waiting for verification";
+- linkage quality: projects with runs in the period, once each; measured if a mentor or staff confirmed
+  one of their runs' counts, otherwise counted apart by their latest run (waiting, rejected,
+  self-reported);
 - mentor hours: hours of mentoring sessions held (confirmed and ended; not cancelled, not no-shows),
   by the officer's organisation, and by the officer's cohort at the time of the session.
 A period: cohort figures (the first five) count cohorts that started in it; cascade sessions count by
@@ -32,6 +35,7 @@ from accounts.models import Organisation
 from cohorts.models import Cohort, Enrolment
 from mentoring.models import Booking
 from projects.models import CaseStudy, Milestone, Project
+from projects.quality_selectors import QualityCounts, linkage_quality_counts
 
 from .models import CascadeSession
 
@@ -195,6 +199,11 @@ class ImpactReport:
         """Hours of mentoring held with officers, by the officer's organisation id. One query."""
         rows = self._held_sessions().values("officer__organisation_id").annotate(length=self._length())
         return {row["officer__organisation_id"]: _hours(row["length"]) for row in rows}
+
+    @cached_property
+    def linkage_quality(self) -> QualityCounts:
+        """Projects by what their linkage figures rest on, for runs in the period (by the day run). Two queries."""
+        return linkage_quality_counts(self.period.q("run_on"))
 
     @cached_property
     def mentor_hours_by_cohort(self) -> dict[int, float]:

@@ -262,6 +262,7 @@ def impact_summary(request):
                 + ".",
             ),
             "is_staff": has_role(request.user, Role.STAFF),
+            "quality": report.linkage_quality,
         },
     )
 

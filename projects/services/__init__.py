@@ -11,7 +11,7 @@ from .ig import (
     ig_link_check,
     ig_link_token,
 )
-from .linkage import linkage_run_create
+from .linkage import can_review_run, linkage_run_create, linkage_run_review
 from .milestones import milestone_mark_done, milestone_review, missing_ig_approvals
 from .plans import (
     milestone_plan_customise,
@@ -42,6 +42,7 @@ __all__ = [
     "can_comment_on_log",
     "can_confirm",
     "can_edit_project",
+    "can_review_run",
     "case_study_save",
     "dataset_delete",
     "dataset_save",
@@ -52,6 +53,7 @@ __all__ = [
     "ig_link_check",
     "ig_link_token",
     "linkage_run_create",
+    "linkage_run_review",
     "log_comment_create",
     "milestone_mark_done",
     "milestone_plan_customise",

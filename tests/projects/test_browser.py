@@ -22,7 +22,8 @@ def test_officer_writes_a_weekly_log_and_the_mentor_comments(page):
     page.wait_for_url("**/")
     assert_accessible(page, "projects-officer-home")
     page.get_by_role("link", name="Households at risk of homelessness").click()
-    expect(page.get_by_role("img", name="Precision and recall over linkage runs")).to_be_visible()
+    chart = "Measured precision and recall over linkage runs, with 95% intervals"
+    expect(page.get_by_role("img", name=chart)).to_be_visible()
     assert_accessible(page, "projects-officer-project")
 
     page.get_by_role("link", name="Write your weekly log").first.click()

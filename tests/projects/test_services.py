@@ -10,7 +10,7 @@ from cohorts.models import Cohort
 from cohorts.services import schedule_generate, session_update
 from notifications.models import Message
 from projects import services, weeks
-from projects.models import Dataset, LinkageRun, LogComment, Milestone, MilestoneTemplate, ProgressLog
+from projects.models import Dataset, LogComment, Milestone, MilestoneTemplate, ProgressLog
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -214,33 +214,6 @@ def test_log_comment_create_lets_the_logs_officer_reply_and_emails_the_lead_ment
         f"log_reply:{reply.pk}:{log.project.lead_mentor.pk}",
     )
     assert "Postcode is missing for 20%" in message.body_text
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [
-        ({"precision": Decimal("1.2")}, "precision"),
-        ({"recall": Decimal("-0.1")}, "recall"),
-        ({"sample_size": 500, "candidate_pairs": 400, "matches_accepted": 100}, "sample_size"),
-    ],
-)
-def test_linkage_run_create_refuses_bad_numbers(overrides, field):
-    project = ProjectFactory()
-    fields = {
-        "run_on": timezone.localdate(),
-        "records_left": 100,
-        "records_right": 200,
-        "candidate_pairs": 1000,
-        "matches_accepted": 80,
-        "sample_size": 100,
-        "precision": Decimal("0.9"),
-        "recall": Decimal("0.8"),
-        **overrides,
-    }
-    with pytest.raises(ValidationError) as error:
-        services.linkage_run_create(project=project, recorded_by=project.officers.get(), **fields)
-    assert list(error.value.message_dict) == [field]
-    assert LinkageRun.objects.count() == 0
 
 
 def test_case_study_save_publishes_and_unpublishes():

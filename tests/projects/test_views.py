@@ -39,10 +39,19 @@ RUN = {
     "records_right": "200",
     "candidate_pairs": "1000",
     "matches_accepted": "80",
-    "sample_size": "100",
-    "precision": "0.9",
-    "recall": "0.8",
+    "sample_size": "50",
+    "sample_true_matches": "40",
+    "truth_set_size": "",
+    "truth_set_found": "",
 }
+
+
+def field_error(html: str, field: str) -> str:
+    """The error message shown next to a field (GOV.UK error message), without its hidden prefix."""
+    found = re.search(rf'<span id="id_{field}_\d+_error" class="govuk-error-message">(.*?)</span>\s*<', html, re.S)
+    if not found:
+        return ""
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).replace("Error:", "").split())
 
 
 @pytest.fixture
@@ -180,18 +189,24 @@ def test_log_for_a_future_week_is_refused(client):
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "field", "message"),
     [
-        ({"precision": "1.5"}, "Precision must be between 0 and 1"),
-        ({"recall": "-0.2"}, "Recall must be between 0 and 1"),
-        ({"sample_size": "2000"}, "The clerical review sample cannot be larger than the number of candidate pairs"),
+        ({"sample_size": "81"}, "sample_size", "Pairs reviewed cannot be more than the matches accepted"),
+        ({"sample_true_matches": "51"}, "sample_true_matches", "True matches in the sample cannot be more than"),
+        ({"truth_set_size": "10", "truth_set_found": "11"}, "truth_set_found", "Matches found cannot be more than"),
+        ({"truth_set_size": "10"}, "truth_set_found", "Enter how many truth-set matches the run found"),
+        ({"matches_accepted": "1001"}, "matches_accepted", "Matches accepted cannot be more than the number of"),
+        ({"candidate_pairs": "20001"}, "candidate_pairs", "Candidate pairs cannot be more than 20,000"),
     ],
 )
-def test_linkage_run_with_bad_numbers_shows_errors_and_saves_nothing(client, overrides, message):
+def test_linkage_run_with_impossible_counts_shows_errors_and_saves_nothing(client, overrides, field, message):
     project = ProjectFactory()
     client.force_login(project.officers.get())
     response = client.post(f"/projects/{project.pk}/runs/add/", {**RUN, **overrides})
-    assert message in response.content.decode()
+    html = response.content.decode()
+    assert message in html
+    # next to the field, as well as in the summary
+    assert message in field_error(html, field)
     assert LinkageRun.objects.count() == 0
 
 
@@ -241,12 +256,15 @@ def test_staff_home_shows_projects_in_running_cohorts(client):
 
 
 def test_project_page_shows_the_quality_chart_and_table(client):
-    run = LinkageRunFactory(precision="0.812", recall="0.645")
+    run = LinkageRunFactory(sample_size=10, sample_true_matches=8)
     client.force_login(run.project.officers.get())
     html = client.get(f"/projects/{run.project.pk}/").content.decode()
     assert 'role="img"' in html
-    assert '<title id="quality-title">Precision and recall over linkage runs</title>' in html
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">0.812</td>' in html
+    title = "Measured precision and recall over linkage runs, with 95% intervals"
+    assert f'<title id="quality-title">{title}</title>' in html
+    cells = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>', html)
+    assert cells[:3] == ["0.800", "0.490", "0.943"]  # precision and its Wilson interval
+    assert cells[3] == "Not measured"  # no truth set: no recall, and so no F1
     assert "style=" not in html
     assert "govuk-task-list" in html
 
