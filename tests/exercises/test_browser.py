@@ -1,0 +1,65 @@
+"""An officer downloads an exercise, uploads pairs, waits on the progress page while a real Celery
+worker scores them, and reads the result; a bad file shows row errors."""
+
+import pytest
+from playwright.sync_api import expect
+
+from exercises.models import Submission
+from tests.conftest import assert_accessible, sign_in
+from tests.exercises.conftest import hand_exercise
+from tests.factories import PASSWORD, EnrolmentFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_uploads_pairs_and_sees_the_score_from_a_real_worker(page, celery_worker, tmp_path):
+    exercise = hand_exercise(slug="browser-practice")
+    officer = EnrolmentFactory(cohort=exercise.cohort).officer
+    sign_in(page, officer.email, PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/exercises/")
+    assert_accessible(page, "exercises-list")
+    page.get_by_role("link", name="Hand-made exercise").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the left file (CSV)").click()
+    assert download.value.suggested_filename == "browser-practice-left.csv"
+    assert_accessible(page, "exercises-detail")
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("left_id,right_id\nL1,R1\nL1,R1\nL9,R2\n")
+    page.get_by_label("Your matched pairs (CSV)").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload and score").click()
+    expect(page.get_by_text("Row 3: repeats the pair on row 2")).to_be_visible()
+    expect(page.get_by_text("Row 4: left_id L9 is not in the left file")).to_be_visible()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page, "exercises-row-errors")
+    assert Submission.objects.count() == 0
+
+    good = tmp_path / "pairs.csv"
+    good.write_text("left_id,right_id,score\nL1,R1,0.9\nR2,L2,0.8\nL4,R4,0.95\n")
+    page.get_by_label("Your matched pairs (CSV)").set_input_files(str(good))
+    page.get_by_role("button", name="Upload and score").click()
+    page.wait_for_url("**/exercises/submissions/**")
+    # The progress page polls its JSON status and reloads itself once the worker has scored the file.
+    expect(page.get_by_role("heading", name="Your score")).to_be_visible(timeout=20_000)
+    submission = Submission.objects.get()
+    assert (submission.status, submission.tp, submission.fp, submission.fn) == ("scored", 2, 1, 1)
+    expect(page.get_by_role("heading", name="F1 66.7%")).to_be_visible()
+    expect(page.get_by_role("img", name="Precision against recall as the threshold falls")).to_be_visible()
+    expect(page.get_by_text("First4 Surname4").first).to_be_visible()
+    assert_accessible(page, "exercises-result")
+
+
+def test_progress_page_is_accessible_while_waiting(page):
+    exercise = hand_exercise(slug="waiting")
+    officer = EnrolmentFactory(cohort=exercise.cohort).officer
+    from exercises import services
+
+    submission = services.submission_create(
+        exercise=exercise, officer=officer, file_name="pairs.csv", content="left_id,right_id\nL1,R1\n", enqueue=False
+    )
+    sign_in(page, officer.email, PASSWORD)
+    page.wait_for_url("**/")
+    page.goto(f"/exercises/submissions/{submission.pk}/")
+    expect(page.get_by_role("status")).to_contain_text("Waiting to be scored")
+    assert_accessible(page, "exercises-progress")
