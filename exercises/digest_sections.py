@@ -64,7 +64,8 @@ def staff_exercise_activity(staff: list, week: DigestWeek) -> dict[int, list[Dig
     items = [
         DigestItem(
             text=f"{exercise.cohort.name}, {exercise.title}: {exercise.uploads} submission"
-            f"{'s' if exercise.uploads != 1 else ''} from {exercise.officers} officer{'s' if exercise.officers != 1 else ''}",
+            f"{'s' if exercise.uploads != 1 else ''} from {exercise.officers} "
+            f"officer{'s' if exercise.officers != 1 else ''}",
             url=reverse("exercises:exercise_detail", kwargs={"slug": exercise.slug}),
         )
         for exercise in exercises

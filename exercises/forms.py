@@ -23,7 +23,9 @@ class ExerciseForm(GovukForm):
     difficulty = forms.ChoiceField(
         choices=Exercise.Difficulty.choices,
         widget=forms.RadioSelect,
-        help_text="Hard: half the residents are in both files and nearly every shared record is changed, up to three times",
+        help_text=(
+            "Hard: half the residents are in both files and nearly every shared record is changed, up to three times"
+        ),
         error_messages={"required": "Choose how hard the exercise is"},
     )
     people = forms.IntegerField(

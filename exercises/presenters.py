@@ -1,4 +1,4 @@
-"""How exercise results are shown: measures as percentages, status tags, the precision–recall chart
+"""How exercise results are shown: measures as percentages, status tags, the precision-recall chart
 and the side-by-side samples of mistakes."""
 
 from dataclasses import dataclass

@@ -124,7 +124,9 @@ def _decode(content: bytes | str) -> str:
     if isinstance(content, str):
         return content
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PairsFileError([RowError(None, "The file is saved as UTF-16: save it as “CSV UTF-8” and upload it again")])
+        raise PairsFileError(
+            [RowError(None, "The file is saved as UTF-16: save it as “CSV UTF-8” and upload it again")]
+        )
     try:
         return content.decode("utf-8-sig")  # a UTF-8 byte order mark (as Excel writes) is dropped
     except UnicodeDecodeError as exc:
@@ -190,12 +192,12 @@ def read_pairs(content: bytes | str, *, left_ids: pd.Index, right_ids: pd.Index)
     nonblank = (frame["left_id"] != "") & (frame["right_id"] != "")
     unknown_left = nonblank & ~frame["left_id"].isin(left_ids)
     unknown_right = nonblank & ~frame["right_id"].isin(right_ids)
-    problems.append(("left_id " + frame.loc[unknown_left, "left_id"] + " is not in the left file"))
-    problems.append(("right_id " + frame.loc[unknown_right, "right_id"] + " is not in the right file"))
+    problems.append("left_id " + frame.loc[unknown_left, "left_id"] + " is not in the left file")
+    problems.append("right_id " + frame.loc[unknown_right, "right_id"] + " is not in the right file")
     if has_scores:
         scores = pd.to_numeric(frame["score"], errors="coerce")
         bad = scores.isna() | ~np.isfinite(scores.fillna(0))
-        problems.append(("score " + frame.loc[bad, "score"].replace("", "(blank)") + " is not a number"))
+        problems.append("score " + frame.loc[bad, "score"].replace("", "(blank)") + " is not a number")
         frame["score"] = scores
     repeated = frame.duplicated(subset=REQUIRED, keep="first") & nonblank
     if repeated.any():
@@ -234,7 +236,7 @@ def _curve(marked: pd.DataFrame, true_total: int) -> list[tuple[float, int, int]
 
 def score_pairs(pairs: Pairs, truth: pd.DataFrame, *, sample_seed: int = 0) -> Score:
     """True and false positives and false negatives of `pairs` against `truth`; with scores, the
-    precision–recall curve over every threshold. A pair given twice counts once (with its higher score)."""
+    precision-recall curve over every threshold. A pair given twice counts once (with its higher score)."""
     frame = pairs.frame
     if pairs.has_scores:
         frame = frame.sort_values("score", ascending=False, kind="stable")

@@ -42,9 +42,7 @@ def exercise_list_for(user: User) -> QuerySet[Exercise]:
         exercises_visible_to(user)
         .annotate(
             scored_count=Count("submissions", filter=Q(submissions__status=Submission.Status.SCORED)),
-            my_count=Coalesce(
-                Subquery(mine.order_by().values("officer").annotate(n=Count("pk")).values("n")[:1]), 0
-            ),
+            my_count=Coalesce(Subquery(mine.order_by().values("officer").annotate(n=Count("pk")).values("n")[:1]), 0),
             my_best_f1=Subquery(best),
         )
         .order_by("-cohort__start_date", "title")

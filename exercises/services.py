@@ -33,7 +33,9 @@ def exercise_truth(*, exercise: Exercise) -> ExerciseTruth:
         left_ids=list(records.filter(side=ExerciseRecord.Side.LEFT).values_list("record_id", flat=True)),
         right_ids=list(records.filter(side=ExerciseRecord.Side.RIGHT).values_list("record_id", flat=True)),
         true_pairs=list(
-            TruePair.objects.filter(exercise=exercise).order_by("left_id", "right_id").values_list("left_id", "right_id")
+            TruePair.objects.filter(exercise=exercise)
+            .order_by("left_id", "right_id")
+            .values_list("left_id", "right_id")
         ),
     )
 
@@ -93,7 +95,10 @@ def exercise_create(
                 address=person.address,
                 postcode=person.postcode,
             )
-            for side, people_on_side in ((ExerciseRecord.Side.LEFT, generated.left), (ExerciseRecord.Side.RIGHT, generated.right))
+            for side, people_on_side in (
+                (ExerciseRecord.Side.LEFT, generated.left),
+                (ExerciseRecord.Side.RIGHT, generated.right),
+            )
             for person in people_on_side
         ],
         batch_size=2000,

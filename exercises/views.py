@@ -50,7 +50,8 @@ def _detail_context(request, exercise, *, form=None, file_errors=None) -> dict:
     if user.is_programme_staff:
         submissions = list(selectors.exercise_submissions(exercise)[:200])
         context["all_submissions"] = [
-            (submission, presenters.measures(submission), presenters.status_tag(submission)) for submission in submissions
+            (submission, presenters.measures(submission), presenters.status_tag(submission))
+            for submission in submissions
         ]
     return context
 

@@ -108,9 +108,7 @@ def mentor_mentee_exercises(mentors: list[User], week: DigestWeek) -> dict[int, 
     """Each mentee's practice exercise scores from last week (exercises.digest_sections words the
     lines). Two queries: the allocations, then the submissions."""
     start, end = last_week(week)
-    mentor_of = dict(
-        MentorAllocation.objects.filter(mentor__in=mentors).values_list("officer_id", "mentor_id")
-    )
+    mentor_of = dict(MentorAllocation.objects.filter(mentor__in=mentors).values_list("officer_id", "mentor_id"))
     submissions = (
         Submission.objects.scored()
         .filter(officer_id__in=list(mentor_of), uploaded_at__gte=start, uploaded_at__lt=end)

@@ -6,95 +6,179 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cohorts', '0008_cohort_project_time'),
+        ("cohorts", "0008_cohort_project_time"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('instructions', models.TextField(blank=True)),
-                ('difficulty', models.CharField(choices=[('easy', 'Easy'), ('hard', 'Hard')], default='easy', max_length=10)),
-                ('seed', models.PositiveIntegerField(help_text="The generator's seed: the same seed gives the same files")),
-                ('people', models.PositiveIntegerField(help_text='Residents in the left file')),
-                ('is_published', models.BooleanField(default=False)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('leaderboard_on', models.BooleanField(default=True, verbose_name='show the cohort leaderboard')),
-                ('leaderboard_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exercises', to='cohorts.cohort')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('leaderboard_changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("instructions", models.TextField(blank=True)),
+                (
+                    "difficulty",
+                    models.CharField(choices=[("easy", "Easy"), ("hard", "Hard")], default="easy", max_length=10),
+                ),
+                (
+                    "seed",
+                    models.PositiveIntegerField(help_text="The generator's seed: the same seed gives the same files"),
+                ),
+                ("people", models.PositiveIntegerField(help_text="Residents in the left file")),
+                ("is_published", models.BooleanField(default=False)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("leaderboard_on", models.BooleanField(default=True, verbose_name="show the cohort leaderboard")),
+                ("leaderboard_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="exercises", to="cohorts.cohort"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "leaderboard_changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cohort__start_date', 'title'],
+                "ordering": ["cohort__start_date", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ExerciseRecord',
+            name="ExerciseRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('left', 'Left file'), ('right', 'Right file')], max_length=5)),
-                ('record_id', models.CharField(max_length=20)),
-                ('first_name', models.CharField(max_length=100)),
-                ('surname', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('address', models.CharField(max_length=200)),
-                ('postcode', models.CharField(max_length=10)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='exercises.exercise')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("side", models.CharField(choices=[("left", "Left file"), ("right", "Right file")], max_length=5)),
+                ("record_id", models.CharField(max_length=20)),
+                ("first_name", models.CharField(max_length=100)),
+                ("surname", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("address", models.CharField(max_length=200)),
+                ("postcode", models.CharField(max_length=10)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="records", to="exercises.exercise"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['exercise', 'side', 'record_id'],
-                'constraints': [models.UniqueConstraint(fields=('exercise', 'side', 'record_id'), name='exercise_record_unique_id')],
+                "ordering": ["exercise", "side", "record_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("exercise", "side", "record_id"), name="exercise_record_unique_id")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('file_name', models.CharField(max_length=255)),
-                ('pairs_csv', models.TextField(editable=False)),
-                ('pair_count', models.PositiveIntegerField(editable=False)),
-                ('has_scores', models.BooleanField(default=False, editable=False)),
-                ('swapped_rows', models.PositiveIntegerField(default=0, editable=False)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be scored'), ('scored', 'Scored'), ('failed', 'Could not be scored')], db_index=True, default='queued', max_length=10)),
-                ('tp', models.PositiveIntegerField(editable=False, null=True)),
-                ('fp', models.PositiveIntegerField(editable=False, null=True)),
-                ('fn', models.PositiveIntegerField(editable=False, null=True)),
-                ('curve', models.JSONField(default=list, editable=False)),
-                ('false_positive_sample', models.JSONField(default=list, editable=False)),
-                ('false_negative_sample', models.JSONField(default=list, editable=False)),
-                ('scored_at', models.DateTimeField(editable=False, null=True)),
-                ('failure', models.TextField(blank=True, editable=False)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='exercises.exercise')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exercise_submissions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("file_name", models.CharField(max_length=255)),
+                ("pairs_csv", models.TextField(editable=False)),
+                ("pair_count", models.PositiveIntegerField(editable=False)),
+                ("has_scores", models.BooleanField(default=False, editable=False)),
+                ("swapped_rows", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be scored"),
+                            ("scored", "Scored"),
+                            ("failed", "Could not be scored"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("tp", models.PositiveIntegerField(editable=False, null=True)),
+                ("fp", models.PositiveIntegerField(editable=False, null=True)),
+                ("fn", models.PositiveIntegerField(editable=False, null=True)),
+                ("curve", models.JSONField(default=list, editable=False)),
+                ("false_positive_sample", models.JSONField(default=list, editable=False)),
+                ("false_negative_sample", models.JSONField(default=list, editable=False)),
+                ("scored_at", models.DateTimeField(editable=False, null=True)),
+                ("failure", models.TextField(blank=True, editable=False)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="submissions", to="exercises.exercise"
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exercise_submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-pk'],
-                'indexes': [models.Index(fields=['exercise', 'officer', '-uploaded_at'], name='submission_officer_latest')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'scored'), _negated=True), models.Q(('tp__isnull', False), ('fp__isnull', False), ('fn__isnull', False)), _connector='OR'), name='submission_scored_has_counts')],
+                "ordering": ["-uploaded_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["exercise", "officer", "-uploaded_at"], name="submission_officer_latest")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "scored"), _negated=True),
+                            models.Q(("tp__isnull", False), ("fp__isnull", False), ("fn__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="submission_scored_has_counts",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TruePair',
+            name="TruePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('left_id', models.CharField(max_length=20)),
-                ('right_id', models.CharField(max_length=20)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='true_pairs', to='exercises.exercise')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("left_id", models.CharField(max_length=20)),
+                ("right_id", models.CharField(max_length=20)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="true_pairs", to="exercises.exercise"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('exercise', 'left_id', 'right_id'), name='exercise_true_pair_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("exercise", "left_id", "right_id"), name="exercise_true_pair_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -17,7 +17,11 @@ class Command(BaseCommand):
         exercise = Exercise.objects.filter(slug=slug).first()
         if exercise is None:
             raise CommandError(f"No exercise with the slug {slug!r}")
-        pairs = TruePair.objects.filter(exercise=exercise).order_by("left_id", "right_id").values_list("left_id", "right_id")
+        pairs = (
+            TruePair.objects.filter(exercise=exercise)
+            .order_by("left_id", "right_id")
+            .values_list("left_id", "right_id")
+        )
         text = csv_text(["left_id", "right_id"], pairs.iterator())
         if out:
             Path(out).write_text(text, encoding="utf-8", newline="")
