@@ -7,7 +7,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["home", "trainers", "projects", "mentoring", "exercises", "cohorts", "notifications", "accounts", "common", "lotibootcamp"]
+APPS = [
+    "home",
+    "trainers",
+    "projects",
+    "mentoring",
+    "exercises",
+    "cohorts",
+    "notifications",
+    "accounts",
+    "common",
+    "lotibootcamp",
+]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
