@@ -63,3 +63,56 @@ def test_progress_page_is_accessible_while_waiting(page):
     page.goto(f"/exercises/submissions/{submission.pk}/")
     expect(page.get_by_role("status")).to_contain_text("Waiting to be scored")
     assert_accessible(page, "exercises-progress")
+
+
+def test_staff_create_and_publish_an_exercise_and_mentors_see_mentees_results(page):
+    from django.core.management import call_command
+
+    from exercises.models import Exercise
+
+    call_command("seed_demo", verbosity=0)
+    sign_in(page, "staff@example.org")
+    page.wait_for_url("**/")
+    page.goto("/exercises/")
+    expect(page.get_by_role("link", name="Practice 2: heavy corruption")).to_be_visible()
+    page.get_by_role("link", name="Create an exercise").click()
+    page.get_by_role("button", name="Create exercise").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page, "exercises-create-errors")
+    page.get_by_label("Cohort").select_option(label="Pilot cohort")
+    page.get_by_label("Title").fill("Practice 3: a quick one")
+    page.get_by_label("Short name for addresses").fill("pilot-practice-3")
+    page.get_by_label("Hard").check()
+    page.get_by_label("Residents in the left file").fill("60")
+    page.get_by_label("Generator seed").fill("3")
+    page.get_by_role("button", name="Create exercise").click()
+    expect(page.get_by_text("Draft: officers cannot see this exercise yet.")).to_be_visible()
+    page.get_by_role("button", name="Publish to the cohort").click()
+    expect(page.get_by_text("is published")).to_be_visible()
+    exercise = Exercise.objects.get(slug="pilot-practice-3")
+    assert (exercise.is_published, exercise.published_by.email, exercise.records.count()) == (
+        True,
+        "staff@example.org",
+        120,
+    )
+    page.goto("/exercises/pilot-practice-1/")
+    expect(page.get_by_role("table", name="Every submission")).to_be_visible()
+    assert_accessible(page, "exercises-staff-detail")
+    page.get_by_role("button", name="Hide the leaderboard").click()
+    expect(page.get_by_text("The leaderboard is now hidden.")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "mentor@example.org")
+    page.wait_for_url("**/")
+    expect(page.get_by_role("heading", name="My mentees’ practice exercises")).to_be_visible()
+    assert_accessible(page, "exercises-mentor-home")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "officer@example.org")
+    page.wait_for_url("**/")
+    page.get_by_role("link", name="Households at risk of homelessness").click()
+    expect(page.get_by_role("heading", name="Practice exercises")).to_be_visible()
+    expect(page.get_by_role("table", name="Practice exercise submissions, newest first")).to_be_visible()
+    assert_accessible(page, "exercises-project-panel")
+    page.goto("/exercises/pilot-practice-1/")
+    expect(page.get_by_text("Cohort leaderboard")).to_have_count(0)
