@@ -54,6 +54,7 @@ check-deploy: install
 benchmark: install
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/notifications.py
+	$(PY) benchmarks/exercises.py
 
 # Camden's sign-in for the demo: run beside `make run`, then sign in as sso.officer@camden.example.org.
 oidc-provider: $(OIDC_STAMP)

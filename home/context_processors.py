@@ -13,6 +13,7 @@ NAVIGATION = [
     ("Mentees’ projects", "projects:mentee_projects", (Role.MENTOR,)),
     ("Mentoring", "mentoring:booking_list", (Role.STAFF, Role.MENTOR, Role.OFFICER)),
     ("My attendance", "cohorts:my_attendance", (Role.OFFICER,)),
+    ("Exercises", "exercises:exercise_list", (Role.STAFF, Role.OFFICER)),
     ("Apply", "cohorts:cohorts_open", (Role.OFFICER,)),
     ("Showcase", "projects:showcase", (Role.MENTOR, Role.OFFICER)),
     ("Impact", "trainers:impact_summary", (Role.STAFF, Role.MENTOR, Role.OFFICER)),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "home",
     "projects",
     "mentoring",
+    "exercises",
     "notifications",
 ]
 
@@ -168,6 +169,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "weekly-digests": {"task": "notifications.weekly_digests", "schedule": crontab(minute=0)},
     # Hourly: a waitlist offer whose deadline passed goes to the next officer on the waitlist.
     "lapse-place-offers": {"task": "cohorts.lapse_place_offers", "schedule": crontab(minute=30)},
+    # Every 5 minutes: exercise submissions whose scoring task never reached the broker.
+    "sweep-unscored-submissions": {"task": "exercises.sweep_unscored", "schedule": crontab(minute="*/5")},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

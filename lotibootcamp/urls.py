@@ -16,6 +16,7 @@ urlpatterns = [
     path("trainers/", include("trainers.urls")),
     path("projects/", include("projects.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("exercises/", include("exercises.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

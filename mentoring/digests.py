@@ -10,11 +10,13 @@ from django.urls import reverse
 
 from accounts.models import User
 from cohorts.models import Cohort
+from exercises.digest_sections import last_week, result_line
+from exercises.models import Submission
 from notifications.digests import week_bounds
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
 from . import selectors
-from .models import Booking
+from .models import Booking, MentorAllocation
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -100,3 +102,32 @@ register_digest_section(name="officer_sessions_this_week", role="officer", build
 register_digest_section(
     name="staff_mentor_utilisation", role="programme_staff", build=staff_mentor_utilisation, order=60
 )
+
+
+def mentor_mentee_exercises(mentors: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    """Each mentee's practice exercise scores from last week (exercises.digest_sections words the
+    lines). Two queries: the allocations, then the submissions."""
+    start, end = last_week(week)
+    mentor_of = dict(MentorAllocation.objects.filter(mentor__in=mentors).values_list("officer_id", "mentor_id"))
+    submissions = (
+        Submission.objects.scored()
+        .filter(officer_id__in=list(mentor_of), uploaded_at__gte=start, uploaded_at__lt=end)
+        .select_related("exercise", "officer")
+        .defer("pairs_csv")
+        .order_by("officer__full_name", "uploaded_at")
+    )
+    items: dict[int, list[DigestItem]] = {}
+    for submission in submissions:
+        items.setdefault(mentor_of[submission.officer_id], []).append(
+            DigestItem(
+                text=f"{submission.officer.full_name}, {result_line(submission)}",
+                url=reverse("exercises:submission_detail", kwargs={"pk": submission.pk}),
+            )
+        )
+    return {
+        mentor_id: [DigestBlock(title="Your mentees’ practice exercise scores last week", items=lines)]
+        for mentor_id, lines in items.items()
+    }
+
+
+register_digest_section(name="mentor_mentee_exercises", role="mentor", build=mentor_mentee_exercises, order=60)

@@ -1,6 +1,7 @@
 from django import template
 
 from mentoring import selectors
+from mentoring.models import MentorAllocation
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def mentor_home_panel(user):
         "mentees": mentees,
         "quiet": [allocation for allocation in mentees if allocation.is_quiet],
     }
+
+
+@register.inclusion_tag("mentoring/panels/mentee_exercises.html")
+def mentee_exercises_panel(user):
+    """The mentor's mentees' practice exercise scores (rendered by exercises' own panel)."""
+    return {"officer_ids": list(MentorAllocation.objects.filter(mentor=user).values_list("officer_id", flat=True))}

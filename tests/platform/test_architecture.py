@@ -12,6 +12,7 @@ APPS = [
     "trainers",
     "projects",
     "mentoring",
+    "exercises",
     "cohorts",
     "notifications",
     "accounts",

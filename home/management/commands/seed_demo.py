@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from cohorts import demo as cohorts_demo
+from exercises import demo as exercises_demo
 from mentoring import demo as mentoring_demo
 from projects import demo as projects_demo
 from trainers import demo as trainers_demo
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             trainers_demo.seed(people)
             projects_demo.seed(people, cohort_data["pilot"])
             mentoring_demo.seed(people)
+            exercises_demo.seed(people, cohort_data["pilot"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with (password: bootcamp-demo):"))
         for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "officer2@example.org"):
             self.stdout.write(f"  {email}")
