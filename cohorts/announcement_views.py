@@ -25,7 +25,7 @@ def announcement_list(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def announcement_create(request):
-    form = AnnouncementForm(request.POST or None)
+    form = AnnouncementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         draft = form.draft()
         if "confirm" in request.POST:

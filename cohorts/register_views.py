@@ -51,7 +51,7 @@ def register(request, slug: str, pk: int):
             )
         form = RegisterForm(rows=rows)
     else:
-        form = RegisterForm(request.POST or None, rows=rows)
+        form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST" and not filled and form.is_valid():
         try:
             saved = services.register_save(session=session, marks=form.marks(), actor=request.user)

@@ -341,7 +341,10 @@ def manager_decision(request, token: str):
             else:
                 enrolment.refresh_from_db()
                 return render(request, "cohorts/manager_done.html", {"enrolment": enrolment})
-    return render(request, "cohorts/manager_decision.html", {"enrolment": enrolment, "error": error})
+    may_answer = enrolment.status in services.MANAGER_MAY_ANSWER
+    return render(
+        request, "cohorts/manager_decision.html", {"enrolment": enrolment, "error": error, "may_answer": may_answer}
+    )
 
 
 # --- roster ---

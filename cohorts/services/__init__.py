@@ -10,6 +10,7 @@ from .announcements import (
 from .applications import (
     MANAGER_LINK_MAX_AGE,
     MANAGER_LINK_SALT,
+    MANAGER_MAY_ANSWER,
     OFFER_DAYS,
     OFFER_LAPSED,
     OFFER_WITHDRAWN,
@@ -66,6 +67,7 @@ __all__ = [
     "LONDON",
     "MANAGER_LINK_MAX_AGE",
     "MANAGER_LINK_SALT",
+    "MANAGER_MAY_ANSWER",
     "OFFER_DAYS",
     "OFFER_LAPSED",
     "OFFER_WITHDRAWN",
