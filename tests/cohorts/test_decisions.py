@@ -210,7 +210,8 @@ def test_bulk_not_selected_needs_a_reason(client):
     enrolment = approved(cohort)
     client.force_login(StaffFactory())
     html = client.post(
-        f"/cohorts/{cohort.slug}/applications/decide/", {"applications": [str(enrolment.pk)], "decision": "not_selected"}
+        f"/cohorts/{cohort.slug}/applications/decide/",
+        {"applications": [str(enrolment.pk)], "decision": "not_selected"},
     ).content.decode()
     assert "Choose why the application was not selected" in html
 
