@@ -69,7 +69,9 @@ def application_decide(request, pk: int, decision: str):
 def applications_decide(request, slug: str):
     """Many applications of one cohort at once: choose them and a decision, check, confirm."""
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    form = BulkDecisionForm(request.POST if request.method == "POST" else None, enrolments=selectors.applications_undecided(cohort))
+    form = BulkDecisionForm(
+        request.POST if request.method == "POST" else None, enrolments=selectors.applications_undecided(cohort)
+    )
     context = {"cohort": cohort, "form": form, "title": f"Decide on applications to {cohort.name}"}
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         chosen = form.chosen()

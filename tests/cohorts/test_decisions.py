@@ -85,7 +85,7 @@ def test_deciding_many_selects_all_of_them_with_a_letter_each():
 def test_deciding_many_is_all_or_nothing_when_the_cohort_fills_up():
     cohort = CohortFactory(capacity=2)
     chosen = [approved(cohort) for _ in range(3)]
-    with pytest.raises(services.CohortError, match="is full.*Nothing has been saved"):
+    with pytest.raises(services.CohortError, match=r"is full.*Nothing has been saved"):
         services.applications_decide_many(
             cohort=cohort, enrolment_ids=[e.pk for e in chosen], decision="select", actor=StaffFactory()
         )
