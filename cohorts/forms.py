@@ -6,7 +6,8 @@ from accounts.models import Organisation, User
 from common.forms import EMAIL_INVALID, GovukForm, each_line, gds_helper
 from common.forms import gds_date_field as _date_field
 
-from .models import Attendance, Cohort, CurriculumTemplate, TrainingSession
+from .models import Cohort, CurriculumTemplate, TrainingSession
+from .register_forms import RegisterForm  # noqa: F401 - its home was here
 from .services import StreamSpec
 
 
@@ -403,29 +404,6 @@ class ScoreForm(GovukForm):
         self.helper = gds_helper(
             Field.radios("score", inline=True, legend_size=Size.SMALL), Field.text("comment"), submit="Save score"
         )
-
-
-class RegisterForm(GovukForm):
-    """One radio group per officer expected at the session."""
-
-    def __init__(self, *args, rows, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rows = rows
-        layout = []
-        for enrolment, mark in rows:
-            name = f"mark_{enrolment.pk}"
-            self.fields[name] = forms.ChoiceField(
-                label=enrolment.officer.full_name,
-                choices=Attendance.Mark.choices,
-                widget=forms.RadioSelect,
-                initial=mark or None,
-                error_messages={"required": f"Choose a mark for {enrolment.officer.full_name}"},
-            )
-            layout.append(Field.radios(name, inline=True, small=True, legend_size=Size.SMALL))
-        self.helper = gds_helper(*layout, submit="Save register")
-
-    def marks(self) -> dict[int, str]:
-        return {enrolment.pk: self.cleaned_data[f"mark_{enrolment.pk}"] for enrolment, _ in self.rows}
 
 
 class RosterUploadForm(GovukForm):

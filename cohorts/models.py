@@ -190,6 +190,16 @@ class Enrolment(models.Model):
         WAITLISTED = "waitlisted", "Waitlisted"
         WITHDRAWN = "withdrawn", "Withdrawn"
         COMPLETED = "completed", "Completed"
+        NOT_SELECTED = "not_selected", "Not selected"
+
+    class OutcomeReason(models.TextChoices):
+        """Why an application was not selected: a fixed set, so letters and reports say the same thing."""
+
+        OVERSUBSCRIBED = "oversubscribed", "There were more strong applications than places"
+        ORGANISATION_PLACES = "organisation_places", "Your organisation’s places on this cohort are taken"
+        PROBLEM_NOT_READY = "problem_not_ready", "The data-matching problem is not ready for the bootcamp yet"
+        EXPERIENCE = "experience", "The bootcamp does not fit your experience at the moment"
+        LATER_COHORT = "later_cohort", "A later cohort would suit you better"
 
     class ManagerDecision(models.TextChoices):
         PENDING = "pending", "Waiting for manager"
@@ -211,6 +221,9 @@ class Enrolment(models.Model):
     manager_decided_at = models.DateTimeField(null=True, blank=True)
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff decide "not selected"; who and when are in the EnrolmentEvent of that change.
+    outcome_reason = models.CharField(max_length=30, choices=OutcomeReason.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
     applied_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -301,3 +314,58 @@ class Attendance(models.Model):
     @property
     def attended(self) -> bool:
         return self.mark in (self.Mark.PRESENT, self.Mark.LATE)
+
+
+class Announcement(models.Model):
+    """A message from staff to one audience, sent once. Its recipients are fixed when it is sent
+    (AnnouncementRecipient), so the home-page banner and the delivery counts describe the same people."""
+
+    class Audience(models.TextChoices):
+        COHORT = "cohort", "Officers on a cohort"
+        STREAM = "stream", "Officers on a stream"
+        ORGANISATION = "organisation", "An organisation’s officers"
+        MENTORS = "mentors", "All mentors"
+        GRADUATES = "graduates", "All graduates"
+
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    stream = models.ForeignKey(Stream, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Essential mail reaches everyone; optional mail respects each person's unsubscriptions.
+    is_essential = models.BooleanField(default=False)
+    sent_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(audience="cohort", cohort__isnull=False)
+                    | models.Q(audience="stream", stream__isnull=False)
+                    | models.Q(audience="organisation", organisation__isnull=False)
+                    | models.Q(audience__in=["mentors", "graduates"])
+                ),
+                name="announcement_audience_has_its_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementRecipient(models.Model):
+    """One person an announcement was sent to, and whether they dismissed its banner."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="announcements_received")
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="one_announcement_per_recipient")]
+        indexes = [models.Index(fields=["user", "dismissed_at"], name="announcement_banner_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.announcement} to {self.user}"

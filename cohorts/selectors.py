@@ -2,13 +2,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.permissions import Role, has_role
+from notifications.models import Message
 
-from .models import Attendance, Cohort, CurriculumTemplate, Enrolment, Stream, TrainingSession
+from .models import (
+    Announcement,
+    AnnouncementRecipient,
+    Attendance,
+    Cohort,
+    CurriculumTemplate,
+    Enrolment,
+    Stream,
+    TrainingSession,
+)
 
 AT_RISK_WINDOW = 4  # the last four held sessions
 AT_RISK_ABSENCES = 2  # two or more unexcused absences in them
@@ -276,6 +287,70 @@ def register_rows(session: TrainingSession) -> list[tuple[Enrolment, str]]:
     return [
         (enrolment, marks.get(enrolment.pk, "")) for enrolment in roster(session.cohort) if _covers(enrolment, session)
     ]
+
+
+def previous_session_marks(session: TrainingSession) -> dict[int, str]:
+    """Last week's register (the latest earlier session of the cohort that has marks), for "same as
+    last week": enrolment id to mark."""
+    previous = (
+        TrainingSession.objects.filter(cohort_id=session.cohort_id, week_number__lt=session.week_number)
+        .filter(attendances__isnull=False)
+        .order_by("-week_number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if previous is None:
+        return {}
+    return dict(Attendance.objects.filter(session_id=previous).values_list("enrolment_id", "mark"))
+
+
+def applications_undecided(cohort: Cohort) -> QuerySet[Enrolment]:
+    """Applications staff can still decide on (select, waitlist, not selected), for the bulk page."""
+    return (
+        cohort.enrolments.filter(
+            status__in=[Enrolment.Status.APPLIED, Enrolment.Status.MANAGER_APPROVED, Enrolment.Status.WAITLISTED]
+        )
+        .select_related("officer", "organisation")
+        .annotate(mean_score=Avg("scores__score"), score_count=Count("scores"))
+        .order_by("officer__full_name", "pk")
+    )
+
+
+def announcement_list() -> QuerySet[Announcement]:
+    """Every announcement with its delivery counts, each counted in SQL in the same query: the
+    recipients fixed at sending, and their outbox rows by status (a person who unsubscribed from
+    optional announcements has no row, so is counted as not emailed)."""
+    messages = Message.objects.filter(
+        dedup_key__startswith=Concat(Value("announcement:"), Cast(OuterRef("pk"), CharField()), Value(":"))
+    )
+
+    def counted(queryset) -> Subquery:
+        return Subquery(
+            queryset.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        )
+
+    recipients = AnnouncementRecipient.objects.filter(announcement_id=OuterRef("pk"))
+    return (
+        Announcement.objects.select_related("sent_by", "cohort", "stream__cohort", "organisation")
+        .annotate(
+            recipient_count=Coalesce(counted(recipients), 0),
+            dismissed_count=Coalesce(counted(recipients.filter(dismissed_at__isnull=False)), 0),
+            emailed_count=Coalesce(counted(messages), 0),
+            sent_count=Coalesce(counted(messages.filter(status=Message.Status.SENT)), 0),
+            failed_count=Coalesce(counted(messages.filter(status=Message.Status.FAILED)), 0),
+        )
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def announcement_banners(user: User) -> list[Announcement]:
+    """The announcements this person has not dismissed, newest first (a few at most)."""
+    return list(
+        Announcement.objects.filter(recipients__user=user, recipients__dismissed_at__isnull=True).order_by(
+            "-sent_at", "-pk"
+        )[:5]
+    )
 
 
 def places_by_organisation(cohort: Cohort) -> list[dict]:

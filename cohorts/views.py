@@ -291,7 +291,8 @@ def application_action(request, pk: int, action: str):
         raise Http404
     is_staff = has_role(request.user, Role.STAFF)
     officer_actions = {"accept", "withdraw"}
-    if action not in officer_actions | {"score", "select", "waitlist"}:
+    # Select, waitlist and not selected go through a check page with the outcome letter (decision_views).
+    if action not in officer_actions | {"score"}:
         raise Http404
     if not is_staff and action not in officer_actions:
         raise Http404
@@ -308,12 +309,6 @@ def application_action(request, pk: int, action: str):
                 comment=form.cleaned_data["comment"],
             )
             messages.success(request, "Your score has been saved.")
-        elif action == "select":
-            services.enrolment_select(enrolment=enrolment, actor=request.user)
-            messages.success(request, f"{enrolment.officer.full_name} has been selected.")
-        elif action == "waitlist":
-            services.enrolment_waitlist(enrolment=enrolment, actor=request.user)
-            messages.success(request, f"{enrolment.officer.full_name} has been added to the waitlist.")
         elif action == "withdraw":
             services.enrolment_withdraw(enrolment=enrolment, actor=request.user)
             messages.success(request, "The application has been withdrawn.")
@@ -346,46 +341,10 @@ def manager_decision(request, token: str):
             else:
                 enrolment.refresh_from_db()
                 return render(request, "cohorts/manager_done.html", {"enrolment": enrolment})
-    return render(request, "cohorts/manager_decision.html", {"enrolment": enrolment, "error": error})
-
-
-# --- attendance ---
-
-
-@role_required(Role.STAFF, Role.MENTOR)
-@require_http_methods(["GET", "POST"])
-def register(request, slug: str, pk: int):
-    cohort = get_object_or_404(selectors.cohorts_visible_to(request.user), slug=slug)
-    session = get_object_or_404(TrainingSession.objects.select_related("cohort"), pk=pk, cohort=cohort)
-    title = f"Register for week {session.week_number}"
-    closed = services.register_closed_reason(session)
-    if closed:
-        # A future or cancelled session has no register: say when it opens, save nothing.
-        return render(
-            request,
-            "cohorts/register_closed.html",
-            {
-                "session": session,
-                "title": title,
-                "reason": closed,
-                "page_error": closed if request.method == "POST" else "",
-                "is_staff": has_role(request.user, Role.STAFF),
-            },
-            status=409 if request.method == "POST" else 200,
-        )
-    rows = selectors.register_rows(session)
-    form = forms.RegisterForm(request.POST or None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.register_save(session=session, marks=form.marks(), actor=request.user)
-        except services.CohortError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"The register for week {session.week_number} has been saved ({saved} officers).")
-            if has_role(request.user, Role.STAFF):
-                return redirect("cohorts:cohort_detail", slug=slug)
-            return redirect("home")
-    return render(request, "cohorts/register.html", {"form": form, "session": session, "title": title})
+    may_answer = enrolment.status in services.MANAGER_MAY_ANSWER
+    return render(
+        request, "cohorts/manager_decision.html", {"enrolment": enrolment, "error": error, "may_answer": may_answer}
+    )
 
 
 # --- roster ---

@@ -1,8 +1,16 @@
 """Every write about cohorts, by concern. Callers import from `cohorts.services` as before."""
 
+from .announcements import (
+    ANNOUNCEMENT_ESSENTIAL_KIND,
+    ANNOUNCEMENT_KIND,
+    AnnouncementDraft,
+    announcement_dismiss,
+    announcement_send,
+)
 from .applications import (
     MANAGER_LINK_MAX_AGE,
     MANAGER_LINK_SALT,
+    MANAGER_MAY_ANSWER,
     OFFER_DAYS,
     OFFER_LAPSED,
     OFFER_WITHDRAWN,
@@ -19,7 +27,17 @@ from .applications import (
     offers_beyond_places_withdraw,
     place_offers_lapse,
 )
-from .attendance import register_closed_reason, register_save
+from .attendance import register_closed_reason, register_not_happened_warning, register_save
+from .decisions import (
+    OUTCOME_KIND,
+    UNDECIDED,
+    Decision,
+    OutcomeLetter,
+    application_decide,
+    applications_decide_many,
+    enrolment_not_select,
+    outcome_letter_preview,
+)
 from .enrolments import (
     GRADUATED,
     LONDON,
@@ -43,26 +61,39 @@ from .schedule import (
 )
 
 __all__ = [
+    "ANNOUNCEMENT_ESSENTIAL_KIND",
+    "ANNOUNCEMENT_KIND",
     "GRADUATED",
     "LONDON",
     "MANAGER_LINK_MAX_AGE",
     "MANAGER_LINK_SALT",
+    "MANAGER_MAY_ANSWER",
     "OFFER_DAYS",
     "OFFER_LAPSED",
     "OFFER_WITHDRAWN",
+    "OUTCOME_KIND",
     "ROSTER_COLUMNS",
+    "UNDECIDED",
+    "AnnouncementDraft",
     "CohortError",
     "CohortUpdate",
+    "Decision",
     "ManagerLinkInvalid",
+    "OutcomeLetter",
     "RosterImport",
     "RosterRow",
     "StreamSpec",
+    "announcement_dismiss",
+    "announcement_send",
     "application_create",
+    "application_decide",
     "application_score",
+    "applications_decide_many",
     "bank_holidays",
     "cohort_create",
     "cohort_update",
     "curriculum_update",
+    "enrolment_not_select",
     "enrolment_select",
     "enrolment_set_status",
     "enrolment_waitlist",
@@ -74,8 +105,10 @@ __all__ = [
     "next_working_day",
     "offer_accept",
     "offers_beyond_places_withdraw",
+    "outcome_letter_preview",
     "place_offers_lapse",
     "register_closed_reason",
+    "register_not_happened_warning",
     "register_save",
     "roster_import",
     "roster_read",

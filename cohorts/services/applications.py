@@ -92,18 +92,32 @@ def application_create(
     return enrolment
 
 
+# Until staff decide, the application is still the manager's to answer (and to change their mind on).
+MANAGER_MAY_ANSWER = (Enrolment.Status.APPLIED, Enrolment.Status.MANAGER_APPROVED)
+
+
 @transaction.atomic
 def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
-    """The line manager's answer. It is given once; a second answer is refused."""
+    """The line manager's answer. They may change it until staff decide on the application (select,
+    waitlist, not selected) or it is withdrawn; after that a new answer is refused. Giving the same
+    answer again changes nothing."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.manager_decision != Enrolment.ManagerDecision.PENDING:
-        raise CohortError("A decision has already been recorded for this application")
-    enrolment.manager_decision = Enrolment.ManagerDecision.APPROVED if approve else Enrolment.ManagerDecision.DECLINED
+    if enrolment.status not in MANAGER_MAY_ANSWER:
+        raise CohortError(
+            "The programme team has already decided on this application, so your answer can no longer be changed"
+        )
+    decision = Enrolment.ManagerDecision.APPROVED if approve else Enrolment.ManagerDecision.DECLINED
+    if enrolment.manager_decision == decision:
+        return enrolment
+    changed = enrolment.manager_decision != Enrolment.ManagerDecision.PENDING
+    enrolment.manager_decision = decision
     enrolment.manager_decided_at = timezone.now()
     enrolment.save(update_fields=["manager_decision", "manager_decided_at"])
-    note = f"Line manager {enrolment.line_manager_email} {'approved' if approve else 'declined'}"
-    if approve and enrolment.status == Enrolment.Status.APPLIED:
-        enrolment_set_status(enrolment=enrolment, status=Enrolment.Status.MANAGER_APPROVED, actor=None, note=note)
+    verb = "approved" if approve else "declined"
+    note = f"Line manager {enrolment.line_manager_email} {'changed their answer: ' if changed else ''}{verb}"
+    status = Enrolment.Status.MANAGER_APPROVED if approve else Enrolment.Status.APPLIED
+    if enrolment.status != status:
+        enrolment_set_status(enrolment=enrolment, status=status, actor=None, note=note)
     else:
         EnrolmentEvent.objects.create(
             enrolment=enrolment, from_status=enrolment.status, to_status=enrolment.status, note=note

@@ -1,7 +1,7 @@
 """Registers for training sessions."""
 
 from django.db import transaction
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 
 from accounts.models import User
 
@@ -51,3 +51,16 @@ def register_save(*, session: TrainingSession, marks: dict[int, str], actor: Use
             session=session, enrolment_id=enrolment_id, defaults={"mark": mark, "recorded_by": actor}
         )
     return len(marks)
+
+
+def register_not_happened_warning(session: TrainingSession, *, now=None) -> str:
+    """On the session's day the register is open, but before the session starts nobody has
+    attended yet: the page says so, so staff do not mark people who have not arrived."""
+    now = now or timezone.now()
+    if session.is_cancelled or not session.register_is_open or now >= session.starts_at:
+        return ""
+    starts = dateformat.format(timezone.localtime(session.starts_at), "H:i")
+    return (
+        f"Week {session.week_number} has not happened yet: it starts at {starts} today. "
+        "Mark only what has happened; you can come back and change the register later today."
+    )

@@ -1,4 +1,7 @@
 from django import template
+from django.utils.safestring import SafeString
+
+from cohorts.presenters import announcement_body_html
 
 register = template.Library()
 
@@ -12,3 +15,9 @@ def percent(rate: float | None) -> str:
 @register.filter
 def ordinal_place(position: int) -> str:
     return f"number {position} on the waitlist"
+
+
+@register.filter
+def announcement_body(text: str) -> SafeString:
+    """An announcement's plain text as paragraphs, with its web addresses as safe links."""
+    return announcement_body_html(text)

@@ -12,7 +12,8 @@ HOME_LIST_LIMIT = 10
 @register.inclusion_tag("cohorts/panels/officer_cohort.html")
 def officer_cohort_panel(user):
     enrolment = selectors.current_enrolment(user)
-    placed = enrolment is not None and enrolment.status in (Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED)
+    # A graduate's finished schedule is history: their home page leads with the trainers panel instead.
+    placed = enrolment is not None and enrolment.status == Enrolment.Status.SELECTED
     sessions = selectors.sessions_for_enrolment(enrolment) if placed else []
     open_count = selectors.cohorts_open_for_applications().exclude(enrolments__officer=user).count()
     return {"enrolment": enrolment, "sessions": sessions, "open_count": open_count}
@@ -24,3 +25,12 @@ def staff_cohorts_panel():
     cohorts = list(in_progress[:HOME_LIST_LIMIT])
     total = len(cohorts) if len(cohorts) < HOME_LIST_LIMIT else in_progress.count()
     return {"cohorts": cohorts, "cohorts_total": total}
+
+
+@register.inclusion_tag("cohorts/panels/announcements.html", takes_context=True)
+def announcement_banners(context, user):
+    """Announcements sent to this person that they have not dismissed, as notification banners."""
+    return {
+        "announcements": selectors.announcement_banners(user),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,6 +1,7 @@
 """Registers open on the session's day and never for a cancelled session; marks for a session that
 has not happened cannot put anyone at risk."""
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -118,3 +119,70 @@ def test_absences_saved_for_sessions_that_have_not_happened_put_nobody_at_risk(c
     client.force_login(enrolment.officer)
     html = client.get("/cohorts/attendance/").content.decode()
     assert "You have missed two or more of your last four sessions" not in html
+
+
+# --- one save for the whole register ---
+
+
+def test_todays_register_warns_that_the_session_has_not_happened_yet(client, cohort):
+    session = session_on(cohort, 2, TODAY)
+    EnrolmentFactory(cohort=cohort)
+    client.force_login(StaffFactory())
+    html = client.get(url(session)).content.decode()
+    assert "Week 2 has not happened yet: it starts at 10:00 today." in html
+    with time_machine.travel(datetime.combine(TODAY, time(10, 5), tzinfo=LONDON), tick=False):
+        assert "has not happened yet" not in client.get(url(session)).content.decode()
+
+
+def test_a_mark_for_everyone_and_one_exception_save_the_whole_register_in_one_post(client, cohort):
+    session = session_on(cohort, 1, TODAY - timedelta(weeks=1))
+    officers = [EnrolmentFactory(cohort=cohort) for _ in range(15)]
+    late = officers[3]
+    staff = StaffFactory()
+    client.force_login(staff)
+    response = client.post(url(session), {"default": "present", f"mark_{late.pk}": "late"})
+    assert response.status_code == 302
+    marks = dict(Attendance.objects.values_list("enrolment_id", "mark"))
+    assert marks == {e.pk: ("late" if e == late else "present") for e in officers}
+    assert set(Attendance.objects.values_list("recorded_by", flat=True)) == {staff.pk}
+
+
+def test_without_a_mark_for_everyone_each_officer_needs_one(client, cohort):
+    session = session_on(cohort, 1, TODAY - timedelta(weeks=1))
+    marked, unmarked = EnrolmentFactory(cohort=cohort), EnrolmentFactory(cohort=cohort)
+    client.force_login(StaffFactory())
+    html = client.post(url(session), {f"mark_{marked.pk}": "present"}).content.decode()
+    assert f"Choose a mark for {unmarked.officer.full_name}, or a mark for everyone you do not mark" in html
+    assert Attendance.objects.count() == 0
+
+
+def test_mark_everyone_present_fills_the_form_in_and_saves_nothing(client, cohort):
+    session = session_on(cohort, 1, TODAY - timedelta(weeks=1))
+    enrolments = [EnrolmentFactory(cohort=cohort) for _ in range(3)]
+    client.force_login(StaffFactory())
+    html = client.post(url(session), {"fill_present": ""}).content.decode()
+    assert "Everyone is marked present." in html
+    assert all(_checked(html, enrolment.pk, "present") for enrolment in enrolments)
+    assert Attendance.objects.count() == 0
+
+
+def _checked(html: str, enrolment_id: int, mark: str) -> bool:
+    for tag in re.findall(r"<input[^>]*>", html):
+        if f'name="mark_{enrolment_id}"' in tag and f'value="{mark}"' in tag:
+            return "checked" in tag
+    return False
+
+
+def test_same_as_last_week_copies_the_previous_register(client, cohort):
+    last = session_on(cohort, 1, TODAY - timedelta(weeks=1))
+    this = session_on(cohort, 2, TODAY)
+    away, here, new = (EnrolmentFactory(cohort=cohort) for _ in range(3))
+    AttendanceFactory(session=last, enrolment=away, mark="excused")
+    AttendanceFactory(session=last, enrolment=here, mark="present")
+    client.force_login(StaffFactory())
+    html = client.post(url(this), {"fill_last_week": ""}).content.decode()
+    assert "Marks copied from last week’s register for 2 of 3 officers." in html
+    assert _checked(html, away.pk, "excused")
+    assert _checked(html, here.pk, "present")
+    assert not any(_checked(html, new.pk, mark) for mark in ("present", "late", "absent", "excused"))
+    assert Attendance.objects.filter(session=this).count() == 0

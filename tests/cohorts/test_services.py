@@ -185,14 +185,30 @@ def test_manager_link_tampered_or_expired_is_refused():
         services.manager_link_enrolment(token)
 
 
-def test_manager_decide_approves_once():
+def test_manager_changes_their_answer_until_staff_decide():
     enrolment = apply(CohortFactory(), OfficerFactory())
     services.manager_decide(enrolment=enrolment, approve=True)
     enrolment.refresh_from_db()
     assert (enrolment.status, enrolment.manager_decision) == ("manager_approved", "approved")
-    with pytest.raises(services.CohortError, match="already been recorded"):
+    services.manager_decide(enrolment=enrolment, approve=False)
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.manager_decision) == ("applied", "declined")
+    services.manager_decide(enrolment=enrolment, approve=False)  # the same answer again changes nothing
+    services.manager_decide(enrolment=enrolment, approve=True)
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.manager_decision) == ("manager_approved", "approved")
+    assert list(enrolment.events.values_list("to_status", "note")) == [
+        ("applied", "Applied"),
+        ("manager_approved", f"Line manager {enrolment.line_manager_email} approved"),
+        ("applied", f"Line manager {enrolment.line_manager_email} changed their answer: declined"),
+        ("manager_approved", f"Line manager {enrolment.line_manager_email} changed their answer: approved"),
+    ]
+
+    services.enrolment_waitlist(enrolment=enrolment, actor=StaffFactory())
+    with pytest.raises(services.CohortError, match="already decided on this application"):
         services.manager_decide(enrolment=enrolment, approve=False)
-    assert list(enrolment.events.values_list("to_status", flat=True)) == ["applied", "manager_approved"]
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.manager_decision) == ("waitlisted", "approved")
 
 
 def approved(cohort, **kwargs):

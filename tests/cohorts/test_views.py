@@ -309,9 +309,9 @@ def test_staff_select_beyond_capacity_gets_a_clear_message(client):
     EnrolmentFactory(cohort=cohort)
     waiting = EnrolmentFactory(cohort=cohort, status="manager_approved", manager_decision="approved")
     client.force_login(StaffFactory())
-    response = client.post(f"/cohorts/applications/{waiting.pk}/select/")
+    response = client.post(f"/cohorts/applications/{waiting.pk}/decide/select/", {"confirm": ""})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert f'<a href="#decision">{cohort.name} is full: all 1 places are taken</a>' in html
     assert "<title>Error: " in html
     assert 'id="decision"' in html

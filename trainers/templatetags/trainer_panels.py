@@ -9,10 +9,19 @@ register = template.Library()
 
 @register.inclusion_tag("trainers/panels/graduate.html")
 def graduate_panel(user):
-    """Shown to officers who have graduated: their certificate and the colleagues they have reached."""
+    """Shown first to officers who have graduated: the cascade sessions they run, where they are on
+    the trainer pathway, and their certificate. The finished 12-week schedule is no longer news."""
     graduations = list(selectors.graduations_of(user))
-    reach = selectors.graduate_reach(user) if graduations else None
-    return {"graduations": graduations, "reach": reach}
+    if not graduations:
+        return {"graduations": []}
+    steps = selectors.trainer_steps_of(user)
+    return {
+        "graduations": graduations,
+        "reach": selectors.graduate_reach(user),
+        "recent_sessions": list(selectors.cascade_sessions_of(user)[:3]),
+        "steps": steps,
+        "stage": selectors.trainer_stage(steps),
+    }
 
 
 @register.inclusion_tag("trainers/panels/graduation.html")
