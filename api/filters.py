@@ -2,15 +2,79 @@
 overdue, as on a cohort's projects page) plus the obvious ones an analyst needs (cohort, project,
 dates). Filters narrow what the selector returned; they never widen it."""
 
+from datetime import UTC
+
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Organisation
 from cohorts.models import Attendance, Cohort, Enrolment, TrainingSession
 from mentoring.models import Booking
 from projects.models import LinkageRun, Milestone, ProgressLog, Project
 from trainers.models import CascadeSession
+
+INT_MAX = 2**31 - 1  # a PostgreSQL integer: a larger id or week cannot exist, and is refused, not a 500
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` and nothing else (django-filter's own would take "null" as no filter)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError("Enter true or false")
+
+
+class UtcDateTimeField(forms.DateTimeField):
+    """An ISO 8601 moment, turned into UTC here: PostgreSQL refuses offsets past ±15:59 and years
+    outside 1 to 9999, and that must be a 400, not a 500."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise forms.ValidationError("Enter a date and time like 2026-10-06T10:00:00Z")
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Enter a date and time between the years 1 and 9999") from None
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": INT_MAX})
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", INT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
+class SlugFilter(filters.CharFilter):
+    field_class = forms.SlugField
 
 
 class CohortFilter(filters.FilterSet):
@@ -20,9 +84,11 @@ class CohortFilter(filters.FilterSet):
 
 
 class TrainingSessionFilter(filters.FilterSet):
-    cohort = filters.CharFilter(field_name="cohort__slug", help_text="Cohort slug")
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    week_number = IntegerFilter()
+    is_cancelled = BooleanFilter()
+    cohort = SlugFilter(field_name="cohort__slug", help_text="Cohort slug")
+    starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = TrainingSession
@@ -36,8 +102,8 @@ class OrganisationFilter(filters.FilterSet):
 
 
 class EnrolmentFilter(filters.FilterSet):
-    cohort = filters.CharFilter(field_name="cohort__slug", help_text="Cohort slug")
-    organisation = filters.CharFilter(field_name="organisation__slug", help_text="Organisation slug")
+    cohort = SlugFilter(field_name="cohort__slug", help_text="Cohort slug")
+    organisation = SlugFilter(field_name="organisation__slug", help_text="Organisation slug")
 
     class Meta:
         model = Enrolment
@@ -45,18 +111,18 @@ class EnrolmentFilter(filters.FilterSet):
 
 
 class AttendanceFilter(filters.FilterSet):
-    session = filters.NumberFilter(field_name="session_id", help_text="Training session id")
-    cohort = filters.CharFilter(field_name="session__cohort__slug", help_text="Cohort slug")
+    session = IntegerFilter(field_name="session_id", help_text="Training session id")
+    cohort = SlugFilter(field_name="session__cohort__slug", help_text="Cohort slug")
 
     class Meta:
         model = Attendance
         fields = ["cohort", "session", "mark"]
 
 
-def PROJECT() -> filters.NumberFilter:
+def PROJECT() -> IntegerFilter:
     # A number, not a choice of projects: an id the person may not see gives an empty page, never
     # "not a valid choice", so the API does not tell which ids exist.
-    return filters.NumberFilter(field_name="project_id", help_text="Project id")
+    return IntegerFilter(field_name="project_id", help_text="Project id")
 
 
 STATUS_CHOICES = [*ProgressLog.RAG.choices, ("none", "No logs yet")]
@@ -65,10 +131,10 @@ STATUS_CHOICES = [*ProgressLog.RAG.choices, ("none", "No logs yet")]
 class ProjectFilter(filters.FilterSet):
     """As the cohort projects page: an officer's organisation, current status, any milestone overdue."""
 
-    cohort = filters.CharFilter(field_name="cohort__slug", help_text="Cohort slug")
-    organisation = filters.CharFilter(method="filter_organisation", help_text="Slug of an officer's organisation")
+    cohort = SlugFilter(field_name="cohort__slug", help_text="Cohort slug")
+    organisation = SlugFilter(method="filter_organisation", help_text="Slug of an officer's organisation")
     status = filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", help_text="Latest log's status")
-    overdue = filters.BooleanFilter(field_name="has_overdue")
+    overdue = BooleanFilter(field_name="has_overdue")
 
     class Meta:
         model = Project
@@ -86,7 +152,7 @@ class ProjectFilter(filters.FilterSet):
 
 class MilestoneFilter(filters.FilterSet):
     project = PROJECT()
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Still owed past its due date")
+    overdue = BooleanFilter(method="filter_overdue", help_text="Still owed past its due date")
 
     class Meta:
         model = Milestone
@@ -98,8 +164,9 @@ class MilestoneFilter(filters.FilterSet):
 
 
 class ProgressLogFilter(filters.FilterSet):
+    week_number = IntegerFilter()
     project = PROJECT()
-    mine = filters.BooleanFilter(method="filter_mine", help_text="Only the logs you wrote")
+    mine = BooleanFilter(method="filter_mine", help_text="Only the logs you wrote")
 
     class Meta:
         model = ProgressLog
@@ -121,8 +188,8 @@ class LinkageRunFilter(filters.FilterSet):
 
 
 class BookingFilter(filters.FilterSet):
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Booking
@@ -130,8 +197,8 @@ class BookingFilter(filters.FilterSet):
 
 
 class CascadeSessionFilter(filters.FilterSet):
-    organisation = filters.CharFilter(field_name="organisation__slug", help_text="Organisation slug")
-    verified = filters.BooleanFilter(field_name="verified_at", lookup_expr="isnull", exclude=True)
+    organisation = SlugFilter(field_name="organisation__slug", help_text="Organisation slug")
+    verified = BooleanFilter(field_name="verified_at", lookup_expr="isnull", exclude=True)
     delivered_after = filters.DateFilter(field_name="delivered_on", lookup_expr="gte")
     delivered_before = filters.DateFilter(field_name="delivered_on", lookup_expr="lte")
 

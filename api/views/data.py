@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -36,7 +37,19 @@ class ProgrammeStaff(BasePermission):
 
 class ApiMixin:
     """Every API request, answered or refused, goes into the audit log: who, which endpoint, how many
-    rows."""
+    rows. A query parameter given twice or left empty is refused (400) rather than quietly ignored, so
+    a typo in a script shows at once."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        errors = {}
+        for name, values in request.query_params.lists():
+            if len(values) > 1:
+                errors[name] = [f"Give {name} once"]
+            elif values[0] == "":
+                errors[name] = [f"Give {name} a value, or leave it out"]
+        if errors:
+            raise ValidationError(errors)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -194,18 +207,18 @@ class ImpactTotals(ApiMixin, generics.GenericAPIView):
         return Response(self.get_serializer(data).data)
 
 
-@method_decorator(login_not_required, name="dispatch")
-class ImpactList(ApiMixin, generics.GenericAPIView):
+@extend_schema_view(get=extend_schema(parameters=[serializers.PeriodSerializer]))
+class ImpactList(ApiListView):
+    """The same ImpactReport the impact pages use, one row per organisation or cohort, paginated."""
+
     permission_classes = [ProgrammeStaff]
+    filter_backends = []
 
     def rows(self, report: impact.ImpactReport) -> list:
         raise NotImplementedError
 
-    @extend_schema(parameters=[serializers.PeriodSerializer])
-    def get(self, request):
-        rows = self.rows(impact.ImpactReport(_period(request)))
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get_queryset(self):
+        return self.rows(impact.ImpactReport(_period(self.request)))
 
 
 class ImpactByOrganisation(ImpactList):
