@@ -15,7 +15,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         if isinstance(request.auth, ApiToken):
-            ident = f"token-{request.auth.pk}"
+            ident = f"token-{request.auth.prefix}"  # random, so no two tokens ever share a count
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"  # the schema, read in the browser
         else:
