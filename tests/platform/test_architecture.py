@@ -7,7 +7,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["home", "trainers", "projects", "mentoring", "cohorts", "notifications", "accounts", "common", "lotibootcamp"]
+APPS = [
+    "api",
+    "home",
+    "trainers",
+    "projects",
+    "mentoring",
+    "cohorts",
+    "notifications",
+    "accounts",
+    "audit",
+    "common",
+    "lotibootcamp",
+]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
