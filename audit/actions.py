@@ -26,3 +26,6 @@ class Action(StrEnum):
     PERSONAL_DATA_DOWNLOADED = "data.downloaded"
     SUBJECT_ACCESS_EXPORT = "data.subject_access_export"
     RETENTION_APPLIED = "data.retention_applied"
+    API_READ = "api.read"
+    API_TOKEN_CREATED = "api.token_created"  # noqa: S105 (an action name)
+    API_TOKEN_REVOKED = "api.token_revoked"  # noqa: S105 (an action name)

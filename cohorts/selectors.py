@@ -383,3 +383,31 @@ def applications_waiting(cohort: Cohort) -> dict[str, int]:
         staff=Count("pk", filter=Q(status=Enrolment.Status.MANAGER_APPROVED)),
     )
     return counts
+
+
+# --- lists for the API (api/), scoped by the same rules as the pages ---
+
+
+def training_sessions_visible_to(user: User) -> QuerySet[TrainingSession]:
+    """The sessions of every cohort the person may see (cohorts_visible_to)."""
+    return (
+        TrainingSession.objects.filter(cohort__in=cohorts_visible_to(user))
+        .select_related("cohort")
+        .order_by("starts_at", "pk")
+    )
+
+
+def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
+    """Staff see every application; anyone else only their own (as enrolment_visible_to)."""
+    qs = Enrolment.objects.select_related("cohort", "officer", "organisation", "stream")
+    if not has_role(user, Role.STAFF):
+        qs = qs.filter(officer=user)
+    return qs.order_by("-cohort__start_date", "pk")
+
+
+def attendance_visible_to(user: User) -> QuerySet[Attendance]:
+    """Staff see every register mark; an officer their own marks (as on their attendance page)."""
+    qs = Attendance.objects.select_related("session__cohort", "enrolment__officer")
+    if not has_role(user, Role.STAFF):
+        qs = qs.filter(enrolment__officer=user)
+    return qs.order_by("session__starts_at", "pk")

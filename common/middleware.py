@@ -9,6 +9,7 @@ other C0 controls. Tab, line feed and carriage return are kept: text areas send 
 import logging
 import re
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -23,16 +24,26 @@ def _holds_control_characters(pairs) -> bool:
     )
 
 
+def _refusal(request, status: int, title: str, detail: str, template: str):
+    """The HTML page, or for the API (/api/) an RFC 9457 problem, as every other API error is."""
+    if request.path_info.startswith("/api/"):
+        body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+        return JsonResponse(body, status=status, content_type="application/problem+json")
+    return render(request, template, status=status)
+
+
 class RefuseControlCharactersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if CONTROL_CHARACTERS.search(request.path_info):
-            return render(request, "404.html", status=404)
+            return _refusal(request, 404, "Not Found", "There is nothing at this address.", "404.html")
         if _holds_control_characters(request.GET.lists()) or (
             request.method == "POST" and _holds_control_characters(request.POST.lists())
         ):
             logger.warning("refused control characters in %s %s", request.method, request.path_info)
-            return render(request, "400.html", status=400)
+            return _refusal(
+                request, 400, "Bad Request", "The query string holds a control character: remove it.", "400.html"
+            )
         return self.get_response(request)

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "common",
     "audit",
     "accounts",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "mentoring",
     "exercises",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +261,43 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # --- Mentoring ------------------------------------------------------------------------------------
 # Fairness: how many upcoming mentoring sessions one officer may hold in one week (Monday to Sunday).
 MENTORING_MAX_BOOKINGS_PER_WEEK = env.int("MENTORING_MAX_BOOKINGS_PER_WEEK", default=2)
+
+# --- The read-only API (api/, docs/api.md) -------------------------------------------------------
+# Token authentication only (no session, so no CSRF question), page-number pagination, RFC 9457
+# problem+json errors, and a rate limit per token kept in the Django cache (Redis when REDIS_URL is set).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+REST_FRAMEWORK = {
+    "COERCE_DECIMAL_TO_STRING": False,
+    # ?format= is a filter (cascade sessions' format), not a choice of renderer.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LOTI Data Science Bootcamp API",
+    "DESCRIPTION": "Read-only data for analysts: see docs/api.md. Authenticate with a personal access token.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

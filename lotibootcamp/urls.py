@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.views import tokens as api_tokens
 from home import views as home_views
 
 from . import legacy_redirects, views
@@ -18,6 +19,9 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("exercises/", include("exercises.urls")),
     path("notifications/", include("notifications.urls")),
+    path("account/tokens/", api_tokens.token_list, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

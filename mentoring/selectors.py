@@ -418,3 +418,8 @@ def booking_counts_for(officers: list[User]) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .values_list("officer_id", "n")
     )
+
+
+def own_bookings(user: User) -> QuerySet[Booking]:
+    """The person's own sessions, as officer or as mentor, whatever their role (the API's bookings)."""
+    return bookings_visible_to(user).filter(Q(officer=user) | Q(mentor=user)).order_by("starts_at", "pk")

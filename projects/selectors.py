@@ -448,3 +448,31 @@ def ig_checks_waiting(user: User) -> QuerySet[IGCheck]:
 def ig_history(project: Project) -> list[IGCheckEvent]:
     """Every change to the project's IG checks, newest first."""
     return list(IGCheckEvent.objects.filter(ig_check__project=project).select_related("actor").order_by("-at", "-pk"))
+
+
+# --- lists for the API (api/): every row belongs to a project the person may see ---
+
+
+def milestones_visible_to(user: User) -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.filter(project__in=projects_visible_to(user))
+        .select_related("project")
+        .order_by("project_id", "order", "due_week", "pk")
+    )
+
+
+def progress_logs_visible_to(user: User) -> QuerySet[ProgressLog]:
+    """As log_visible_to: the logs of the projects the person may see."""
+    return (
+        ProgressLog.objects.filter(project__in=projects_visible_to(user))
+        .select_related("project", "officer")
+        .order_by("project_id", "week_number", "pk")
+    )
+
+
+def linkage_runs_visible_to(user: User) -> QuerySet[LinkageRun]:
+    return (
+        LinkageRun.objects.filter(project__in=projects_visible_to(user))
+        .select_related("project")
+        .order_by("project_id", "run_on", "pk")
+    )

@@ -193,3 +193,10 @@ def graduate_reach(graduate: User) -> dict[str, int]:
         verified=Count("pk", filter=Q(verified_at__isnull=False)),
     )
     return {key: value or 0 for key, value in totals.items()}
+
+
+def cascade_sessions_visible_to(user: User) -> QuerySet[CascadeSession]:
+    """Staff see every cascade session (as the staff list); a graduate their own (as their own list)."""
+    if has_role(user, Role.STAFF):
+        return cascade_sessions_all()
+    return cascade_sessions_of(user)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = [
+    "api",
     "home",
     "trainers",
     "projects",

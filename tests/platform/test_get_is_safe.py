@@ -14,8 +14,9 @@ from tests.platform.test_url_access import PATTERNS
 
 pytestmark = pytest.mark.django_db
 
-# Tables that sign-in itself writes to: the session and the throttle's records.
-BOOKKEEPING = ("django_session", "axes_", "accounts_user")
+# Tables that sign-in itself writes to: the session and the throttle's records; and the access record
+# of a read: the audit log (every API request, private records viewed) and an API token's last use.
+BOOKKEEPING = ("django_session", "axes_", "accounts_user", "audit_auditevent", "api_apitoken")
 VALUES = {"slug": "pilot", "kind": "dpia", "action": "select", "token": "not-a-token", "uidb64": "MQ"}
 
 

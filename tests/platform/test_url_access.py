@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from api import urls as api_urls
 from lotibootcamp.legacy_redirects import MOVED, moved_name
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,8 @@ PUBLIC = {
     "mentoring:calendar_feed",  # the secret token is the credential; unknown tokens get 404
     "trainers:certificate_verify",  # anyone holding a certificate's link can check it; the token is the key
 } | {moved_name(new) for _, new in MOVED}  # old addresses redirect; the new one checks sign-in
+# The API authenticates by token itself (401 problem+json, never the sign-in page); its docs page needs sign-in.
+PUBLIC |= {f"api:{pattern.name}" for pattern in api_urls.urlpatterns if pattern.name != "docs"}
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
