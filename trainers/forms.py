@@ -226,3 +226,56 @@ class ImpactForm(GovukForm):
     def query_string(self) -> str:
         """The period and measure as a query string, for links to the other impact pages and the CSV."""
         return urlencode(self.query_pairs())
+
+
+# --- skills self-assessment ---
+
+SKILL_SCALE = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SelfAssessmentForm(GovukForm):
+    """One 1-5 radio group per statement of the cohort."""
+
+    def __init__(self, *args, statements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statements = statements
+        layout = []
+        for number, statement in enumerate(statements, start=1):
+            name = f"statement_{statement.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=statement.text,
+                choices=SKILL_SCALE,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text="1 is not at all, 5 is confidently",
+                error_messages={"required": "Select a rating from 1 to 5 for statement " + str(number)},
+            )
+            layout.append(Field.radios(name, inline=True, legend_size=Size.SMALL))
+        self.helper = gds_helper(*layout, submit="Send answers")
+
+    def scores(self) -> dict[int, int]:
+        return {statement.pk: self.cleaned_data[f"statement_{statement.pk}"] for statement in self.statements}
+
+
+class SkillStatementsForm(GovukForm):
+    statements = forms.CharField(
+        label="Statements",
+        help_text="One a line, each something an officer can say about themselves, like “I can write a fuzzy "
+        "matching rule in Python”. Officers rate each from 1 to 5.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=5000,
+        error_messages={"required": "Enter at least one statement"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("statements"), submit="Save statements")
+
+    def clean_statements(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["statements"].splitlines() if line.strip()]
+        too_long = next((n for n, line in enumerate(lines, start=1) if len(line) > 300), None)
+        if too_long:
+            raise forms.ValidationError(f"Statement {too_long} must be 300 characters or fewer")
+        if not lines:
+            raise forms.ValidationError("Enter at least one statement")
+        return lines

@@ -2,6 +2,7 @@ from django import template
 
 from cohorts import selectors
 from cohorts.models import Cohort, Enrolment
+from cohorts.services import sessions_awaiting_feedback
 
 register = template.Library()
 
@@ -24,3 +25,9 @@ def staff_cohorts_panel():
     cohorts = list(in_progress[:HOME_LIST_LIMIT])
     total = len(cohorts) if len(cohorts) < HOME_LIST_LIMIT else in_progress.count()
     return {"cohorts": cohorts, "cohorts_total": total}
+
+
+@register.inclusion_tag("cohorts/panels/officer_feedback.html")
+def officer_feedback_panel(user):
+    """Sessions the officer attended whose feedback form is open and unanswered (one query)."""
+    return {"sessions": list(sessions_awaiting_feedback(user)[:HOME_LIST_LIMIT])}
