@@ -248,7 +248,7 @@ class SelfAssessmentForm(GovukForm):
                 coerce=int,
                 widget=forms.RadioSelect,
                 help_text="1 is not at all, 5 is confidently",
-                error_messages={"required": "Select a rating from 1 to 5 for statement " + str(number)},
+                error_messages={"required": f"Rate statement {number} from 1 to 5"},
             )
             layout.append(Field.radios(name, inline=True, legend_size=Size.SMALL))
         self.helper = gds_helper(*layout, submit="Send answers")
