@@ -279,3 +279,51 @@ class SkillStatementsForm(GovukForm):
         if not lines:
             raise forms.ValidationError("Enter at least one statement")
         return lines
+
+
+# --- confirming suggested allocations ---
+
+
+class _LineForm(forms.Form):
+    """One line of a proposal: a hidden id and a choice staff may change. Choices come from the
+    formset, so a page of lines costs no query per line."""
+
+    choice = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, choices, empty_label, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [("", empty_label), *choices]
+        name = labels.get(self.initial.get("key"), "")
+        self.fields["choice"].label = f"{self.label_prefix_text} {name}"
+        self.fields["choice"].error_messages["invalid_choice"] = f"Choose from the list for {name}"
+
+
+class ProjectMentorLineForm(_LineForm):
+    label_prefix_text = "Lead mentor for"
+    key = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TeamLineForm(_LineForm):
+    label_prefix_text = "Project team for"
+    key = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, keys: list[int], **kwargs):
+        self.keys = keys
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if sorted(form.cleaned_data.get("key") for form in self.forms) != sorted(self.keys):
+            raise forms.ValidationError("The cohort changed while you were looking. Suggest allocations again.")
+
+    def choices(self) -> dict[int, int | None]:
+        return {form.cleaned_data["key"]: form.cleaned_data.get("choice") for form in self.forms}
+
+
+ProjectMentorFormSet = forms.formset_factory(
+    ProjectMentorLineForm, formset=BaseLineFormSet, extra=0, max_num=1000, validate_max=True
+)
+TeamFormSet = forms.formset_factory(TeamLineForm, formset=BaseLineFormSet, extra=0, max_num=1000, validate_max=True)

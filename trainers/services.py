@@ -13,6 +13,9 @@ from accounts.models import User
 from accounts.permissions import Role, has_role
 from cohorts.models import Enrolment
 from cohorts.services import CohortError, enrolment_set_status
+from mentoring.services import allocations_save
+from projects.models import Project
+from projects.services import project_update
 
 from .assessments import owed_windows, statements_of
 from .models import CascadeSession, Graduation, SelfAssessment, SkillRating, SkillStatement, TrainerStep
@@ -270,3 +273,59 @@ def self_assessment_submit(*, enrolment: Enrolment, stage: str, scores: dict[int
         SkillRating(assessment=assessment, statement_id=pk, score=score) for pk, score in scores.items()
     )
     return assessment
+
+
+# --- confirming suggested allocations ---
+
+
+@transaction.atomic
+def allocations_confirm(
+    *, cohort, project_mentors: dict[int, int | None], teams: dict[int, int | None], actor: User
+) -> list[str]:
+    """Saves what staff confirmed from a proposal (trainers.allocations): officers join the project
+    teams chosen for them, each project gets its lead mentor, and every officer on a project gets
+    that mentor as their lead mentor. Returns a line for each change."""
+    projects = {
+        project.pk: project
+        for project in Project.objects.select_for_update()
+        .filter(cohort=cohort, pk__in=set(project_mentors) | {pk for pk in teams.values() if pk})
+        .prefetch_related("officers")
+    }
+    if set(project_mentors) - set(projects) or {pk for pk in teams.values() if pk} - set(projects):
+        raise ValidationError("Every project must belong to the cohort")
+    mentors = {
+        user.pk: user for user in User.objects.mentors().filter(pk__in={m for m in project_mentors.values() if m})
+    }
+    newcomers = {user.pk: user for user in User.objects.officers().filter(pk__in=[o for o, p in teams.items() if p])}
+    changes = []
+    for project_id, project in sorted(projects.items(), key=lambda item: item[1].title):
+        team = list(project.officers.all())
+        joining = [newcomers[officer_id] for officer_id, pk in teams.items() if pk == project_id]
+        mentor = mentors.get(project_mentors.get(project_id)) if project_id in project_mentors else project.lead_mentor
+        if not joining and mentor == project.lead_mentor:
+            continue
+        before = project.lead_mentor
+        project_update(
+            project=project,
+            actor=actor,
+            title=project.title,
+            problem_statement=project.problem_statement,
+            matching_approach=project.matching_approach,
+            tools=project.tools,
+            officers=team + joining,
+            lead_mentor=mentor,
+        )
+        for officer in joining:
+            changes.append(f"{officer.full_name} joins “{project.title}”")
+        if mentor != before:
+            changes.append(
+                f"“{project.title}”: {before.full_name if before else 'no lead mentor'} to "
+                f"{mentor.full_name if mentor else 'no lead mentor'}"
+            )
+    lead_of = {}
+    for project_id, project in projects.items():
+        if project_id in project_mentors:
+            for officer in project.officers.all():
+                lead_of[officer.pk] = project.lead_mentor_id
+    changes += [str(change) for change in allocations_save(allocations=lead_of, by=actor)]
+    return changes

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import learning_views, views
+from . import allocation_views, learning_views, views
 
 app_name = "trainers"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("impact/feedback/sessions/<int:pk>/", learning_views.feedback_session, name="feedback_session"),
     path("impact/feedback/<slug:slug>/", learning_views.feedback_cohort, name="feedback_cohort"),
     path("skills/<int:pk>/<str:stage>/", learning_views.self_assessment, name="self_assessment"),
+    path("cohorts/<slug:slug>/allocations/suggest/", allocation_views.allocations_suggest, name="allocations_suggest"),
+    path("cohorts/<slug:slug>/allocations/confirm/", allocation_views.allocations_confirm, name="allocations_confirm"),
     path("cohorts/<slug:slug>/skills/", learning_views.skill_statements_edit, name="skill_statements_edit"),
     path("graduates/", views.graduate_list, name="graduate_list"),
     path("graduates/<int:pk>/", views.graduate_detail, name="graduate_detail"),
