@@ -291,15 +291,15 @@ def cohorts_for_allocation() -> QuerySet[Cohort]:
 
 
 def mentor_load(cohort: Cohort) -> QuerySet[User]:
-    """Active mentors with `mentees` (lead-mentor allocations among the cohort's officers) and
-    `sessions` (active bookings with them), counted in SQL: one query however many bookings."""
+    """Active mentors with `mentee_count` (lead-mentor allocations among the cohort's officers) and
+    `session_count` (active bookings with them), counted in SQL: one query however many bookings."""
     officers = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.SELECTED).values("officer_id")
     return (
         User.objects.mentors()
         .filter(is_active=True)
         .annotate(
-            mentees=Count("mentees", filter=Q(mentees__officer_id__in=officers), distinct=True),
-            sessions=Count(
+            mentee_count=Count("mentees", filter=Q(mentees__officer_id__in=officers), distinct=True),
+            session_count=Count(
                 "mentor_bookings",
                 filter=Q(mentor_bookings__officer_id__in=officers, mentor_bookings__status__in=Booking.ACTIVE_STATUSES),
                 distinct=True,

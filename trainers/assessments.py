@@ -21,7 +21,12 @@ STAGE_OPEN_DAYS = 28
 THREE_MONTHS = timedelta(days=91)
 # Statuses whose officers take part: an applicant answers "before"; the other stages need a place.
 TAKES_PART = {
-    Stage.BEFORE: [Enrolment.Status.APPLIED, Enrolment.Status.MANAGER_APPROVED, Enrolment.Status.SELECTED],
+    Stage.BEFORE: [
+        Enrolment.Status.APPLIED,
+        Enrolment.Status.MANAGER_APPROVED,
+        Enrolment.Status.SELECTED,
+        Enrolment.Status.COMPLETED,
+    ],
     Stage.WEEK_12: [Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED],
     Stage.THREE_MONTHS: [Enrolment.Status.COMPLETED],
 }

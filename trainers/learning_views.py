@@ -147,7 +147,8 @@ def impact_skills(request):
 
 
 def uplift_chart(rows: list[uplift.CohortUplift]) -> dict | None:
-    """The median change per cohort at week 12, drawn on a 0 to 4 point scale."""
+    """The median change per cohort at week 12, drawn on a 0 to 4 point scale (cohorts with answers)."""
+    rows = [row for row in rows if row.week_12.responses]
     return charts.scale_chart(
         [(row.cohort.name[:14], row.week_12.median) for row in rows],
         top=4,
