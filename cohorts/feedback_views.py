@@ -28,7 +28,7 @@ def session_feedback(request, pk: int):
             {"session": session, "reason": refusal},
             status=409 if request.method == "POST" else 200,
         )
-    form = SessionFeedbackForm(request.POST or None)
+    form = SessionFeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_submit(session=session, officer=request.user, **form.cleaned_data)

@@ -97,7 +97,7 @@ def self_assessment(request, pk: int, stage: str):
         )
         return render(request, "trainers/self_assessment_closed.html", {"title": title, "reason": reason})
     statements = assessments.statements_of(enrolment.cohort)
-    form = forms.SelfAssessmentForm(request.POST or None, statements=statements)
+    form = forms.SelfAssessmentForm(request.POST if request.method == "POST" else None, statements=statements)
     if request.method == "POST" and form.is_valid():
         try:
             services.self_assessment_submit(enrolment=enrolment, stage=stage, scores=form.scores())
@@ -118,7 +118,8 @@ def skill_statements_edit(request, slug: str):
     cohort = get_object_or_404(cohort_selectors.cohort_list(), slug=slug)
     current = assessments.statements_of(cohort)
     form = forms.SkillStatementsForm(
-        request.POST or None, initial={"statements": "\n".join(statement.text for statement in current)}
+        request.POST if request.method == "POST" else None,
+        initial={"statements": "\n".join(statement.text for statement in current)},
     )
     if request.method == "POST" and form.is_valid():
         try:
