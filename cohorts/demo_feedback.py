@@ -4,7 +4,6 @@ shows both the form (to officer@example.org) and the rule that fewer than three 
 nothing. Deterministic and safe to run again."""
 
 import random
-
 from datetime import timedelta
 
 from django.utils import timezone
