@@ -150,9 +150,7 @@ def test_staff_suggest_then_confirm_with_a_tweaked_line_saves_what_they_confirme
     assert "Expertise in 3 of the project’s 3 methods (Data cleaning, Fuzzy matching, Python)" in page
     assert MentorAllocation.objects.count() == 0 and Project.objects.filter(lead_mentor__isnull=False).count() == 0
     proposal = allocations.suggest_allocations(cohort)
-    response = client.post(
-        f"/trainers/cohorts/{cohort.slug}/allocations/confirm/", post_lines(proposal, Linkage=third)
-    )
+    response = client.post(f"/trainers/cohorts/{cohort.slug}/allocations/confirm/", post_lines(proposal, Linkage=third))
     assert response.status_code == 302
     fuzzy.refresh_from_db()
     linkage.refresh_from_db()
@@ -179,4 +177,3 @@ def test_confirm_refuses_a_mentor_not_on_the_list(client):
     assert response.status_code == 400
     assert "Choose from the list for" in response.content.decode()
     assert Project.objects.filter(lead_mentor__isnull=False).count() == 0
-
