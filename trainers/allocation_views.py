@@ -55,8 +55,8 @@ def _page(request, cohort, proposal, projects, teams, status=200):
         {
             "cohort": cohort,
             "proposal": proposal,
-            "project_rows": list(zip(proposal.mentor_lines, projects.forms, strict=True)),
-            "team_rows": list(zip(proposal.team_lines, teams.forms, strict=True)),
+            "project_rows": list(zip(proposal.mentor_lines, projects.forms, strict=False)),
+            "team_rows": list(zip(proposal.team_lines, teams.forms, strict=False)),
             "projects": projects,
             "teams": teams,
             "criteria": allocations,
