@@ -3,6 +3,8 @@ proposing then confirming (with a tweaked line) through the pages."""
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mentoring.models import MentorAllocation
 from projects.models import Project
@@ -177,3 +179,21 @@ def test_confirm_refuses_a_mentor_not_on_the_list(client):
     assert response.status_code == 400
     assert "Choose from the list for" in response.content.decode()
     assert Project.objects.filter(lead_mentor__isnull=False).count() == 0
+
+
+@pytest.mark.django_db
+def test_suggest_page_reads_a_fixed_number_of_queries(client):
+    cohort, _, _ = two_projects()
+    mentor(["sql"])
+    client.force_login(StaffFactory())
+    url = f"/trainers/cohorts/{cohort.slug}/allocations/suggest/"
+    with CaptureQueriesContext(connection) as one:
+        assert client.post(url).status_code == 200
+    for number in range(6):
+        ProjectFactory(cohort=cohort, title=f"More {number}", lead_mentor=None)
+        mentor(["python"])
+    EnrolmentFactory(cohort=cohort)  # an officer without a project: the team table appears
+    with CaptureQueriesContext(connection) as many:
+        page = client.post(url).content.decode()
+    assert "Officers not yet on a project" in page
+    assert len(many) == len(one)
