@@ -77,7 +77,7 @@ def two_projects():
 
 @pytest.mark.django_db
 def test_suggest_gives_each_project_the_mentor_whose_expertise_fits():
-    cohort, fuzzy, linkage = two_projects()
+    cohort, fuzzy, _ = two_projects()
     splink = mentor(["probabilistic_linkage", "splink"])
     names = mentor(["fuzzy_matching", "data_cleaning", "python"])
     proposal = allocations.suggest_allocations(cohort)
@@ -91,7 +91,7 @@ def test_suggest_gives_each_project_the_mentor_whose_expertise_fits():
 
 @pytest.mark.django_db
 def test_suggest_never_pairs_a_mentor_with_their_own_organisations_officers():
-    cohort, fuzzy, _ = two_projects()
+    cohort, _, _ = two_projects()
     expert = mentor(["fuzzy_matching", "data_cleaning", "python"], organisation=borough("Hackney"))
     other = mentor(["sql"])
     chosen = {line.project.title: line.mentor for line in allocations.suggest_allocations(cohort).mentor_lines}
@@ -113,7 +113,7 @@ def test_suggest_counts_availability_on_the_cohorts_training_days():
 
 @pytest.mark.django_db
 def test_suggest_proposes_a_team_for_officers_without_a_project():
-    cohort, fuzzy, linkage = two_projects()
+    cohort, _, linkage = two_projects()
     mentor(["sql"])
     newcomer = EnrolmentFactory(
         cohort=cohort, officer__organisation=borough("Sutton"), proposed_problem="Probabilistic linkage of records"
@@ -168,7 +168,7 @@ def test_staff_suggest_then_confirm_with_a_tweaked_line_saves_what_they_confirme
 
 @pytest.mark.django_db
 def test_confirm_refuses_a_mentor_not_on_the_list(client):
-    cohort, fuzzy, _ = two_projects()
+    cohort, _, _ = two_projects()
     mentor(["sql"])
     mentor(["git"])
     client.force_login(StaffFactory())
