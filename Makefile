@@ -47,6 +47,7 @@ check-deploy: install
 benchmark: install
 	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/notifications.py
+	$(PY) benchmarks/allocations.py
 
 vendor-govuk-frontend:
 	scripts/vendor-govuk-frontend.sh
