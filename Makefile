@@ -63,6 +63,7 @@ oidc-provider: $(OIDC_STAMP)
 	OIDC_PORT=9400 OIDC_CLIENT_ID=bootcamp-demo OIDC_CLIENT_SECRET="$$(cat var/oidc-demo-secret)" \
 	OIDC_REDIRECT_URIS=http://127.0.0.1:$(PORT)/accounts/sign-on/camden/callback/ \
 	node $(OIDC_PROVIDER)/server.mjs
+	$(PY) benchmarks/allocations.py
 
 vendor-govuk-frontend:
 	scripts/vendor-govuk-frontend.sh

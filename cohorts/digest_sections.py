@@ -4,7 +4,7 @@ cohorts there are (docs/notifications.md)."""
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from accounts.models import User
 from notifications.digests import week_bounds
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
-from .models import Attendance, Cohort, Enrolment, TrainingSession
+from .models import FEEDBACK_OPEN_DAYS, Attendance, Cohort, Enrolment, SessionFeedback, TrainingSession
 from .selectors import attendance_by_officer_in
 from .services import LONDON
 
@@ -176,3 +176,50 @@ def staff_running_cohorts(staff: list[User], week: DigestWeek) -> dict[int, list
 
 register_digest_section(name="officer_training_this_week", role="officer", build=officer_training_this_week, order=10)
 register_digest_section(name="staff_running_cohorts", role="programme_staff", build=staff_running_cohorts, order=10)
+
+
+def officer_feedback_open(officers: list[User], week: DigestWeek) -> dict[int, list[DigestBlock]]:
+    """Sessions each officer attended whose feedback form is still open on the digest's Monday and
+    that they have not answered. One query for every officer."""
+    monday = datetime.combine(week.monday, time(0), tzinfo=LONDON)
+    marks = (
+        Attendance.objects.filter(
+            enrolment__officer__in=officers,
+            mark__in=[Attendance.Mark.PRESENT, Attendance.Mark.LATE],
+            session__is_cancelled=False,
+            session__ends_at__lte=monday,
+            session__ends_at__gt=monday - timedelta(days=FEEDBACK_OPEN_DAYS),
+        )
+        .exclude(
+            Exists(
+                SessionFeedback.objects.filter(
+                    session=OuterRef("session_id"), officer=OuterRef("enrolment__officer_id")
+                )
+            )
+        )
+        .select_related("session", "enrolment")
+        .order_by("session__starts_at")
+    )
+    blocks: dict[int, list[DigestBlock]] = {}
+    for mark in marks:
+        session = mark.session
+        closes = timezone.localtime(session.feedback_closes_at, LONDON)
+        item = DigestItem(
+            text=f"Week {session.week_number}{f': {session.topic}' if session.topic else ''} "
+            f"(open until {closes:%A} {closes.day} {closes:%B})",
+            url=reverse("cohorts:session_feedback", kwargs={"pk": session.pk}),
+        )
+        officer_blocks = blocks.setdefault(mark.enrolment.officer_id, [])
+        if not officer_blocks:
+            officer_blocks.append(
+                DigestBlock(
+                    title="Tell us how your training went",
+                    intro="A short, anonymous form for each session you attended.",
+                    items=[],
+                )
+            )
+        officer_blocks[0].items.append(item)
+    return blocks
+
+
+register_digest_section(name="officer_feedback_open", role="officer", build=officer_feedback_open, order=15)

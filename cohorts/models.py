@@ -173,6 +173,10 @@ class TrainingSession(models.Model):
         return not self.is_cancelled and self.register_opens_on <= timezone.localdate()
 
     @property
+    def feedback_closes_at(self) -> datetime:
+        return self.ends_at + timedelta(days=FEEDBACK_OPEN_DAYS)
+
+    @property
     def taught_ends_at(self) -> datetime:
         """When teaching ends: the session's end less the cohort's project time (never before the start).
         Reads `cohort`, so select_related it when looping over sessions."""
@@ -369,3 +373,42 @@ class AnnouncementRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.announcement} to {self.user}"
+
+
+# An officer who attended a session may give feedback on it for this many days after it ends.
+FEEDBACK_OPEN_DAYS = 7
+# Aggregate feedback is shown only where at least this many officers answered, so no one answer
+# (and no one officer) can be picked out by the trainers and mentors who read it.
+FEEDBACK_MIN_RESPONSES = 3
+
+
+class SessionFeedback(models.Model):
+    """One officer's feedback on one training session they attended. The officer is kept only so
+    the database can hold them to one response; every page that shows feedback shows it without
+    names, in aggregate, and only where FEEDBACK_MIN_RESPONSES or more answered."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="feedback")
+    officer = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    pace = models.PositiveSmallIntegerField()
+    clarity = models.PositiveSmallIntegerField()
+    usefulness = models.PositiveSmallIntegerField()
+    went_well = models.TextField("what worked well", blank=True)
+    to_change = models.TextField("what would you change", blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    RATINGS = ("pace", "clarity", "usefulness")
+
+    class Meta:
+        ordering = ["session", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "officer"], name="one_feedback_per_officer_per_session"),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 5}), name=f"feedback_{name}_1_to_5"
+                )
+                for name in ("pace", "clarity", "usefulness")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.session}"

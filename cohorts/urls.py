@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import announcement_views, decision_views, register_views, views
+from . import announcement_views, decision_views, feedback_views, register_views, views
 
 app_name = "cohorts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("open/", views.cohorts_open, name="cohorts_open"),
     path("schedule.ics", views.schedule_ics, name="schedule_ics"),
     path("attendance/", views.my_attendance, name="my_attendance"),
+    path("feedback/", feedback_views.my_feedback, name="my_feedback"),
+    path("feedback/<int:pk>/", feedback_views.session_feedback, name="session_feedback"),
     path("curricula/", views.curriculum_list, name="curriculum_list"),
     path("curricula/<int:pk>/", views.curriculum_edit, name="curriculum_edit"),
     path("organisations/", views.organisation_list, name="organisation_list"),

@@ -3,7 +3,6 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from common.forms import GovukForm, GovukFormMixin, gds_date_field, gds_helper
 
 from . import selectors
@@ -111,9 +110,45 @@ class FeedbackForm(GovukForm):
         )
 
 
-class AllocationForm(GovukForm):
-    officer = forms.ModelChoiceField(queryset=User.objects.officers(), error_messages={"required": "Choose an officer"})
-    mentor = forms.ModelChoiceField(queryset=User.objects.mentors(), required=False)
+class AllocationRowForm(forms.Form):
+    """One officer's line of the cohort's allocation formset. The mentor choices come from the
+    formset (one query for the whole page), not from a queryset per row."""
+
+    officer = forms.IntegerField(widget=forms.HiddenInput)
+    mentor = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Lead mentor")
+
+    def __init__(self, *args, mentor_choices, officer_names, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = [("", "No lead mentor"), *mentor_choices]
+        self.officer_names = officer_names
+        name = officer_names.get(self.initial.get("officer"), "")
+        self.fields["mentor"].label = f"Lead mentor for {name}"
+        self.fields["mentor"].error_messages["invalid_choice"] = f"Choose a mentor from the list for {name}"
+
+    @property
+    def officer_name(self) -> str:
+        return self.officer_names.get(self.initial.get("officer"), "")
+
+
+class BaseAllocationFormSet(forms.BaseFormSet):
+    def __init__(self, *args, officers: list[int], **kwargs):
+        self.officer_ids = officers
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        posted = [form.cleaned_data.get("officer") for form in self.forms]
+        if sorted(posted) != sorted(self.officer_ids):
+            raise forms.ValidationError("The list of officers changed while you were editing. Check it and save again.")
+
+    def allocations(self) -> dict[int, int | None]:
+        return {form.cleaned_data["officer"]: form.cleaned_data.get("mentor") for form in self.forms}
+
+
+AllocationFormSet = forms.formset_factory(
+    AllocationRowForm, formset=BaseAllocationFormSet, extra=0, max_num=1000, validate_max=True
+)
 
 
 class MentorProfileForm(GovukFormMixin, forms.ModelForm):
@@ -123,12 +158,21 @@ class MentorProfileForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = MentorProfile
-        fields = ["expertise", "bio", "session_minutes", "buffer_minutes", "min_notice_hours", "max_sessions_per_day"]
+        fields = [
+            "expertise",
+            "bio",
+            "session_minutes",
+            "buffer_minutes",
+            "min_notice_hours",
+            "max_sessions_per_day",
+            "capacity",
+        ]
         labels = {
             "session_minutes": "Session length",
             "buffer_minutes": "Break between sessions, in minutes",
             "min_notice_hours": "Minimum notice for bookings, in hours",
             "max_sessions_per_day": "Most sessions in one day",
+            "capacity": "Most projects you can lead in one cohort",
         }
 
     def __init__(self, *args, **kwargs):
@@ -140,6 +184,7 @@ class MentorProfileForm(GovukFormMixin, forms.ModelForm):
             Field.text("buffer_minutes", field_width=4),
             Field.text("min_notice_hours", field_width=4),
             Field.text("max_sessions_per_day", field_width=4),
+            Field.text("capacity", field_width=4),
             submit="Save profile",
         )
 

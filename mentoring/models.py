@@ -39,6 +39,10 @@ class MentorProfile(models.Model):
     max_sessions_per_day = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
+    # How many projects of one cohort the mentor can lead; suggested allocations never exceed it.
+    capacity = models.PositiveSmallIntegerField(
+        "projects they can lead in a cohort", default=4, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
 
     class Meta:
         ordering = ["mentor__full_name"]

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -277,12 +277,35 @@ def mentees_of(mentor: User, *, now: datetime | None = None, quiet_days: int = 1
     return allocations
 
 
-def officers_for_allocation() -> QuerySet[Enrolment]:
+def officers_for_allocation(cohort: Cohort | None = None) -> QuerySet[Enrolment]:
+    qs = Enrolment.objects.filter(status=Enrolment.Status.SELECTED).exclude(cohort__status=Cohort.Status.FINISHED)
+    if cohort is not None:
+        qs = qs.filter(cohort=cohort)
+    return qs.select_related("officer__lead_mentor__mentor", "organisation", "cohort").order_by(
+        "cohort__start_date", "officer__full_name"
+    )
+
+
+def cohorts_for_allocation() -> QuerySet[Cohort]:
+    return Cohort.objects.exclude(status__in=[Cohort.Status.FINISHED, Cohort.Status.DRAFT]).order_by("start_date")
+
+
+def mentor_load(cohort: Cohort) -> QuerySet[User]:
+    """Active mentors with `mentee_count` (lead-mentor allocations among the cohort's officers) and
+    `session_count` (active bookings with them), counted in SQL: one query however many bookings."""
+    officers = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.SELECTED).values("officer_id")
     return (
-        Enrolment.objects.filter(status=Enrolment.Status.SELECTED)
-        .exclude(cohort__status=Cohort.Status.FINISHED)
-        .select_related("officer__lead_mentor__mentor", "organisation", "cohort")
-        .order_by("cohort__start_date", "officer__full_name")
+        User.objects.mentors()
+        .filter(is_active=True)
+        .annotate(
+            mentee_count=Count("mentees", filter=Q(mentees__officer_id__in=officers), distinct=True),
+            session_count=Count(
+                "mentor_bookings",
+                filter=Q(mentor_bookings__officer_id__in=officers, mentor_bookings__status__in=Booking.ACTIVE_STATUSES),
+                distinct=True,
+            ),
+        )
+        .order_by("full_name")
     )
 
 
@@ -375,14 +398,20 @@ def mentor_utilisation(
             starts_at__gte=datetime.combine(between[0], datetime.min.time(), tzinfo=LONDON),
             starts_at__lt=datetime.combine(between[1] + timedelta(days=1), datetime.min.time(), tzinfo=LONDON),
         )
-    for officer_id, mentor_id, starts_at, ends_at, status in bookings.values_list(
-        "officer_id", "mentor_id", "starts_at", "ends_at", "status"
+    # Summed in SQL per officer and mentor (issue 16): the page reads one row per pair, not per booking.
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    for officer_id, mentor_id, booked, used in (
+        bookings.values("officer_id", "mentor_id")
+        .annotate(
+            booked=Sum(length),
+            used=Sum(length, filter=Q(ends_at__lte=now, status=Booking.Status.CONFIRMED)),
+        )
+        .values_list("officer_id", "mentor_id", "booked", "used")
+        .order_by()
     ):
         key = (officer_cohort[officer_id], mentor_id)
-        length = (ends_at - starts_at).total_seconds() / 60
-        minutes[key][0] += length
-        if ends_at <= now and status == Booking.Status.CONFIRMED:
-            minutes[key][1] += length
+        minutes[key][0] += (booked or timedelta()).total_seconds() / 60
+        minutes[key][1] += (used or timedelta()).total_seconds() / 60
     rows = []
     for cohort in cohorts:
         days = set(_days(cohort.start_date, cohort.weeks * 7))

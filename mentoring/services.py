@@ -9,6 +9,12 @@ from common.site import absolute_url
 from notifications.services import message_cancel_for, message_queue
 
 from . import selectors
+from .allocation_services import (  # noqa: F401
+    ALLOCATION_SUMMARY_KEY,
+    AllocationChange,
+    allocation_set,
+    allocations_save,
+)
 from .calendar import booking_attachment
 from .models import (
     AvailabilityException,
@@ -454,17 +460,6 @@ def leave_add(*, mentor: User, starts_on, ends_on, reason: str = "") -> Availabi
 @transaction.atomic
 def leave_delete(*, leave: AvailabilityException) -> None:
     leave.delete()
-
-
-@transaction.atomic
-def allocation_set(*, officer: User, mentor: User | None, by: User) -> MentorAllocation | None:
-    if mentor is None:
-        MentorAllocation.objects.filter(officer=officer).delete()
-        return None
-    allocation, _ = MentorAllocation.objects.update_or_create(
-        officer=officer, defaults={"mentor": mentor, "assigned_by": by}
-    )
-    return allocation
 
 
 @transaction.atomic

@@ -220,3 +220,43 @@ def bar_chart(items: list[tuple[str, int]], *, description: str) -> dict | None:
         "description": description,
         "label_size": 15 if len(items) <= 8 else 12,
     }
+
+
+def scale_chart(items: list[tuple[str, float | None]], *, top: float, description: str, step: float = 1) -> dict | None:
+    """Bars on a fixed scale from 0 to `top` (a 1-5 rating, a change in points), value above each bar.
+    A missing value draws no bar and prints "none"; a negative one draws no bar and prints its value."""
+    if not items:
+        return None
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_width / len(items)
+    bar_width = round(slot * 0.6, 1)
+    bars = []
+    for index, (label, value) in enumerate(items):
+        shown = max(0.0, min(value or 0.0, top))
+        height = round(plot_height * shown / top, 1)
+        bars.append(
+            Bar(
+                x=round(LEFT + index * slot + (slot - bar_width) / 2, 1),
+                y=round(TOP + plot_height - height, 1),
+                width=bar_width,
+                height=height,
+                value="none" if value is None else f"{value:g}",
+                label=label,
+            )
+        )
+    ticks = int(top / step)
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "bottom": TOP + plot_height,
+        "label_y": TOP + plot_height + 20,
+        "ticks": [
+            {"y": round(TOP + plot_height - plot_height * k / ticks, 1), "label": f"{step * k:g}"}
+            for k in range(ticks + 1)
+        ],
+        "bars": bars,
+        "description": description,
+        "label_size": 15 if len(items) <= 8 else 12,
+    }

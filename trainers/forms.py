@@ -226,3 +226,104 @@ class ImpactForm(GovukForm):
     def query_string(self) -> str:
         """The period and measure as a query string, for links to the other impact pages and the CSV."""
         return urlencode(self.query_pairs())
+
+
+# --- skills self-assessment ---
+
+SKILL_SCALE = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SelfAssessmentForm(GovukForm):
+    """One 1-5 radio group per statement of the cohort."""
+
+    def __init__(self, *args, statements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statements = statements
+        layout = []
+        for number, statement in enumerate(statements, start=1):
+            name = f"statement_{statement.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=statement.text,
+                choices=SKILL_SCALE,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text="1 is not at all, 5 is confidently",
+                error_messages={"required": f"Rate statement {number} from 1 to 5"},
+            )
+            layout.append(Field.radios(name, inline=True, legend_size=Size.SMALL))
+        self.helper = gds_helper(*layout, submit="Send answers")
+
+    def scores(self) -> dict[int, int]:
+        return {statement.pk: self.cleaned_data[f"statement_{statement.pk}"] for statement in self.statements}
+
+
+class SkillStatementsForm(GovukForm):
+    statements = forms.CharField(
+        label="Statements",
+        help_text="One a line, each something an officer can say about themselves, like “I can write a fuzzy "
+        "matching rule in Python”. Officers rate each from 1 to 5.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=5000,
+        error_messages={"required": "Enter at least one statement"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("statements"), submit="Save statements")
+
+    def clean_statements(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["statements"].splitlines() if line.strip()]
+        too_long = next((n for n, line in enumerate(lines, start=1) if len(line) > 300), None)
+        if too_long:
+            raise forms.ValidationError(f"Statement {too_long} must be 300 characters or fewer")
+        if not lines:
+            raise forms.ValidationError("Enter at least one statement")
+        return lines
+
+
+# --- confirming suggested allocations ---
+
+
+class _LineForm(forms.Form):
+    """One line of a proposal: a hidden id and a choice staff may change. Choices come from the
+    formset, so a page of lines costs no query per line."""
+
+    choice = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, choices, empty_label, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [("", empty_label), *choices]
+        name = labels.get(self.initial.get("key"), "")
+        self.fields["choice"].label = f"{self.label_prefix_text} {name}"
+        self.fields["choice"].error_messages["invalid_choice"] = f"Choose from the list for {name}"
+
+
+class ProjectMentorLineForm(_LineForm):
+    label_prefix_text = "Lead mentor for"
+    key = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TeamLineForm(_LineForm):
+    label_prefix_text = "Project team for"
+    key = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, keys: list[int], **kwargs):
+        self.keys = keys
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if sorted(form.cleaned_data.get("key") for form in self.forms) != sorted(self.keys):
+            raise forms.ValidationError("The cohort changed while you were looking. Suggest allocations again.")
+
+    def choices(self) -> dict[int, int | None]:
+        return {form.cleaned_data["key"]: form.cleaned_data.get("choice") for form in self.forms}
+
+
+ProjectMentorFormSet = forms.formset_factory(
+    ProjectMentorLineForm, formset=BaseLineFormSet, extra=0, max_num=1000, validate_max=True
+)
+TeamFormSet = forms.formset_factory(TeamLineForm, formset=BaseLineFormSet, extra=0, max_num=1000, validate_max=True)

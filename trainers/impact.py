@@ -37,6 +37,7 @@ from mentoring.models import Booking
 from projects.models import CaseStudy, Milestone, Project
 from projects.quality_selectors import QualityCounts, linkage_quality_counts
 
+from . import uplift
 from .models import CascadeSession
 
 TRAINED = [Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED]
@@ -426,12 +427,18 @@ def colleagues_reached_by_month(
     return ImpactReport(period, today=today).months(months)
 
 
-EXPORT_COLUMNS = ["gss_code", "organisation", *(f.name for f in fields(Figures))]
+EXPORT_COLUMNS = ["gss_code", "organisation", *(f.name for f in fields(Figures)), *uplift.EXPORT_COLUMNS]
 
 
 def export_rows(*, period: Period = ALL_TIME) -> list[dict]:
     """The CSV export: one row per London authority (all 34, zero rows included), no partners."""
+    skills = uplift.organisation_uplift()  # self-assessment uplift is all time: see docs/impact.md
     return [
-        {"gss_code": row.organisation.gss_code, "organisation": row.organisation.name, **row.figures.as_dict()}
+        {
+            "gss_code": row.organisation.gss_code,
+            "organisation": row.organisation.name,
+            **row.figures.as_dict(),
+            **uplift.export_values(row.organisation.pk, skills),
+        }
         for row in ImpactReport(period).organisation_rows(include_partners=False)
     ]

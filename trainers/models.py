@@ -87,3 +87,55 @@ class CascadeSession(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+
+class SkillStatement(models.Model):
+    """One statement of a cohort's skills self-assessment, such as "I can write a fuzzy matching rule
+    in Python", which officers rate from 1 (not at all) to 5 (confidently) at each stage."""
+
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="skill_statements")
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cohort", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "text"], name="skill_statement_unique_in_cohort")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SelfAssessment(models.Model):
+    """One officer's answers at one stage. Uplift compares the same officer's stages, statement by
+    statement (trainers/uplift.py)."""
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", "Before the bootcamp"
+        WEEK_12 = "week_12", "At the end of the 12 weeks"
+        THREE_MONTHS = "three_months", "Three months after graduating"
+
+    enrolment = models.ForeignKey("cohorts.Enrolment", on_delete=models.CASCADE, related_name="self_assessments")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["enrolment", "submitted_at"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "stage"], name="one_self_assessment_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.officer}: {self.get_stage_display()}"
+
+
+class SkillRating(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="ratings")
+    statement = models.ForeignKey(SkillStatement, on_delete=models.PROTECT, related_name="ratings")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "statement"], name="one_rating_per_statement"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="skill_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.score}"

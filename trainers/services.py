@@ -5,16 +5,20 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.db.models import Min
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Prefetch
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
 from cohorts.models import Enrolment
 from cohorts.services import CohortError, enrolment_set_status
+from mentoring.services import allocations_save
+from projects.models import Project
+from projects.services import project_update
 
-from .models import CascadeSession, Graduation, TrainerStep
+from .assessments import owed_windows, statements_of
+from .models import CascadeSession, Graduation, SelfAssessment, SkillRating, SkillStatement, TrainerStep
 from .selectors import graduation_check
 
 
@@ -210,3 +214,118 @@ def cascade_session_verify(*, session: CascadeSession, actor: User) -> CascadeSe
         session.verified_at = timezone.now()
         session.save(update_fields=["verified_by", "verified_at", "updated_at"])
     return session
+
+
+# --- skills self-assessment ---
+
+
+class SelfAssessmentRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def skill_statements_set(*, cohort, texts: list[str]) -> list:
+    """The cohort's statements become `texts`, in that order. A statement that officers have already
+    rated keeps its row (so uplift still compares like with like) and cannot be removed."""
+    wanted = [text.strip() for text in texts if text.strip()]
+    existing = {
+        statement.text: statement for statement in SkillStatement.objects.select_for_update().filter(cohort=cohort)
+    }
+    removed = [statement for text, statement in existing.items() if text not in wanted]
+    rated = [statement.text for statement in removed if statement.ratings.exists()]
+    if rated:
+        raise ValidationError(f"Officers have already rated “{rated[0]}”, so it cannot be removed")
+    SkillStatement.objects.filter(pk__in=[statement.pk for statement in removed]).delete()
+    kept = []
+    for order, text in enumerate(dict.fromkeys(wanted)):
+        statement = existing.get(text) or SkillStatement(cohort=cohort, text=text)
+        statement.order = order
+        statement.save()
+        kept.append(statement)
+    return kept
+
+
+@transaction.atomic
+def self_assessment_submit(*, enrolment: Enrolment, stage: str, scores: dict[int, int], today: date | None = None):
+    """Records one stage's answers: one score from 1 to 5 for every statement of the cohort."""
+    today = today or timezone.localdate()
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).exists()  # one submission at a time
+    enrolment = (
+        Enrolment.objects.filter(pk=enrolment.pk)
+        .select_related("cohort", "graduation")
+        .prefetch_related(Prefetch("self_assessments", to_attr="assessment_list"))
+        .get()
+    )
+    window = next((w for w in owed_windows(enrolment) if w.stage == stage), None)
+    if window is None:
+        raise SelfAssessmentRefused("You have already answered this questionnaire, or it is not for you")
+    if not window.is_open(today):
+        raise SelfAssessmentRefused("This questionnaire is not open now")
+    statements = statements_of(enrolment.cohort)
+    if {s.pk for s in statements} != set(scores) or not all(1 <= v <= 5 for v in scores.values()):
+        raise SelfAssessmentRefused("Rate every statement from 1 to 5")
+    try:
+        with transaction.atomic():
+            assessment = SelfAssessment.objects.create(enrolment=enrolment, stage=stage, submitted_at=timezone.now())
+    except IntegrityError as exc:
+        raise SelfAssessmentRefused("You have already answered this questionnaire") from exc
+    SkillRating.objects.bulk_create(
+        SkillRating(assessment=assessment, statement_id=pk, score=score) for pk, score in scores.items()
+    )
+    return assessment
+
+
+# --- confirming suggested allocations ---
+
+
+@transaction.atomic
+def allocations_confirm(
+    *, cohort, project_mentors: dict[int, int | None], teams: dict[int, int | None], actor: User
+) -> list[str]:
+    """Saves what staff confirmed from a proposal (trainers.allocations): officers join the project
+    teams chosen for them, each project gets its lead mentor, and every officer on a project gets
+    that mentor as their lead mentor. Returns a line for each change."""
+    projects = {
+        project.pk: project
+        for project in Project.objects.select_for_update()
+        .filter(cohort=cohort, pk__in=set(project_mentors) | {pk for pk in teams.values() if pk})
+        .prefetch_related("officers")
+    }
+    if set(project_mentors) - set(projects) or {pk for pk in teams.values() if pk} - set(projects):
+        raise ValidationError("Every project must belong to the cohort")
+    mentors = {
+        user.pk: user for user in User.objects.mentors().filter(pk__in={m for m in project_mentors.values() if m})
+    }
+    newcomers = {user.pk: user for user in User.objects.officers().filter(pk__in=[o for o, p in teams.items() if p])}
+    changes = []
+    for project_id, project in sorted(projects.items(), key=lambda item: item[1].title):
+        team = list(project.officers.all())
+        joining = [newcomers[officer_id] for officer_id, pk in teams.items() if pk == project_id]
+        mentor = mentors.get(project_mentors.get(project_id)) if project_id in project_mentors else project.lead_mentor
+        if not joining and mentor == project.lead_mentor:
+            continue
+        before = project.lead_mentor
+        project_update(
+            project=project,
+            actor=actor,
+            title=project.title,
+            problem_statement=project.problem_statement,
+            matching_approach=project.matching_approach,
+            tools=project.tools,
+            officers=team + joining,
+            lead_mentor=mentor,
+        )
+        for officer in joining:
+            changes.append(f"{officer.full_name} joins “{project.title}”")
+        if mentor != before:
+            changes.append(
+                f"“{project.title}”: {before.full_name if before else 'no lead mentor'} to "
+                f"{mentor.full_name if mentor else 'no lead mentor'}"
+            )
+    lead_of = {}
+    for project_id, project in projects.items():
+        if project_id in project_mentors:
+            for officer in project.officers.all():
+                lead_of[officer.pk] = project.lead_mentor_id
+    changes += [str(change) for change in allocations_save(allocations=lead_of, by=actor)]
+    return changes

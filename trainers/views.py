@@ -11,7 +11,8 @@ from cohorts.services import CohortError
 from common.csvfile import csv_response
 from common.site import absolute_url
 
-from . import charts, exports, forms, impact, selectors, services
+from . import charts, exports, forms, impact, selectors, services, uplift
+from .learning_views import uplift_chart
 
 # --- graduation and certificates ---
 
@@ -230,6 +231,7 @@ def impact_summary(request):
     waiting_by_gss = {row.organisation.gss_code: row.figures.value(waiting) for row in report.organisations if waiting}
     months = report.months()
     cohorts = [row for row in report.cohorts if row.figures.officers_trained or row.figures.in_training]
+    skills = uplift.cohort_uplift()
     return render(
         request,
         "trainers/impact_summary.html",
@@ -263,6 +265,8 @@ def impact_summary(request):
             ),
             "is_staff": has_role(request.user, Role.STAFF),
             "quality": report.linkage_quality,
+            "uplift_rows": skills,
+            "uplift_chart": uplift_chart(skills),
         },
     )
 

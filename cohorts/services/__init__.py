@@ -47,6 +47,12 @@ from .enrolments import (
     london_datetime,
     next_working_day,
 )
+from .feedback import (
+    FeedbackRefused,
+    feedback_refusal,
+    feedback_submit,
+    sessions_awaiting_feedback,
+)
 from .roster import ROSTER_COLUMNS, RosterImport, RosterRow, roster_import, roster_read
 from .schedule import (
     CohortUpdate,
@@ -78,6 +84,7 @@ __all__ = [
     "CohortError",
     "CohortUpdate",
     "Decision",
+    "FeedbackRefused",
     "ManagerLinkInvalid",
     "OutcomeLetter",
     "RosterImport",
@@ -98,6 +105,8 @@ __all__ = [
     "enrolment_set_status",
     "enrolment_waitlist",
     "enrolment_withdraw",
+    "feedback_refusal",
+    "feedback_submit",
     "london_datetime",
     "manager_decide",
     "manager_link_enrolment",
@@ -116,4 +125,5 @@ __all__ = [
     "selected_count",
     "session_cancel",
     "session_update",
+    "sessions_awaiting_feedback",
 ]

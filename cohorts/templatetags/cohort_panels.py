@@ -2,6 +2,7 @@ from django import template
 
 from cohorts import selectors
 from cohorts.models import Cohort, Enrolment
+from cohorts.services import sessions_awaiting_feedback
 
 register = template.Library()
 
@@ -34,3 +35,9 @@ def announcement_banners(context, user):
         "announcements": selectors.announcement_banners(user),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("cohorts/panels/officer_feedback.html")
+def officer_feedback_panel(user):
+    """Sessions the officer attended whose feedback form is open and unanswered (one query)."""
+    return {"sessions": list(sessions_awaiting_feedback(user)[:HOME_LIST_LIMIT])}

@@ -161,8 +161,11 @@ def test_officer_digest_has_training_milestones_due_and_last_weeks_log():
     blocks = built([p.asha, p.ben, p.cara])
     training = ("Your training this week", ["Tuesday 16 June, 10:00 to 16:00: Week 5 topic"])
     due = ("Milestones due this week", [f"{p.due_this_week.title}, due Tuesday 16 June"])
+    # Week 4's feedback form is open on the Monday for those who attended it (not Ben, who was absent).
+    feedback = ("Tell us how your training went", ["Week 4: Week 4 topic (open until Tuesday 16 June)"])
     assert blocks[p.asha.pk] == [
         training,
+        feedback,
         due,
         ("Last week’s progress log", ["Housing register, week 4: Amber, no comment yet"]),
     ]
@@ -171,7 +174,11 @@ def test_officer_digest_has_training_milestones_due_and_last_weeks_log():
         due,
         ("Last week’s progress log", ["Housing register, week 4: Red, no comment yet"]),
     ]
-    assert blocks[p.cara.pk] == [training, ("Last week’s progress log", ["School admissions, week 4: no log written"])]
+    assert blocks[p.cara.pk] == [
+        training,
+        feedback,
+        ("Last week’s progress log", ["School admissions, week 4: no log written"]),
+    ]
 
 
 def test_digest_building_runs_the_same_queries_for_one_or_many_recipients():

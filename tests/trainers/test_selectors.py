@@ -192,6 +192,10 @@ def test_export_impact_prints_all_34_london_authorities_with_zero_rows():
         "mentor_hours",
         "cascade_sessions_waiting",
         "colleagues_reached_waiting",
+        "self_assessment_officers_week_12",
+        "median_skill_uplift_week_12",
+        "self_assessment_officers_three_months",
+        "median_skill_uplift_three_months",
     ]
     assert len(rows) == 34
     assert [row["gss_code"] for row in rows] == sorted(row["gss_code"] for row in rows)
@@ -201,7 +205,7 @@ def test_export_impact_prints_all_34_london_authorities_with_zero_rows():
     hackney = next(row for row in rows if row["organisation"] == "Hackney")
     assert (hackney["cascade_sessions"], hackney["cascade_sessions_waiting"]) == ("1", "1")
     bexley = next(row for row in rows if row["organisation"] == "Bexley")
-    assert [bexley[column] for column in impact.EXPORT_COLUMNS[2:]] == ["0"] * 10
+    assert [bexley[column] for column in impact.EXPORT_COLUMNS[2:]] == ["0"] * 11 + ["", "0", ""]
 
 
 def test_export_impact_takes_a_period():

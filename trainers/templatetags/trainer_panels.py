@@ -2,7 +2,7 @@
 
 from django import template
 
-from trainers import selectors
+from trainers import assessments, selectors
 
 register = template.Library()
 
@@ -32,3 +32,9 @@ def graduation_panel(cohort):
         "graduation": selectors.graduation_checks(cohort),
         "graduation_attendance": selectors.GRADUATION_ATTENDANCE,
     }
+
+
+@register.inclusion_tag("trainers/panels/self_assessment.html")
+def self_assessment_panel(user):
+    """Shown to officers whose skills questionnaire is open and unanswered."""
+    return {"due": assessments.assessments_due(user)}
