@@ -16,10 +16,21 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
-MONTHS = (
-    "January February March April May June July August September October November December".split()
-)
-WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 STYLES = {"weekday", "short", "no_year", "month"}
 
 
@@ -56,7 +67,7 @@ def format_date(value: date | datetime | None, style: str = "") -> str:
 
 
 def format_time(value: datetime | time | None) -> str:
-    """"9am", "9:36pm", "midday", "midnight"; an aware datetime is shown in London time."""
+    """ "9am", "9:36pm", "midday", "midnight"; an aware datetime is shown in London time."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
@@ -74,14 +85,14 @@ def format_time(value: datetime | time | None) -> str:
 
 
 def format_datetime(value: datetime | None, style: str = "") -> str:
-    """"2 December 2026 at 9:36pm" (the date in London, as the time is)."""
+    """ "2 December 2026 at 9:36pm" (the date in London, as the time is)."""
     if value is None or value == "":
         return ""
     return f"{format_date(value, style)} at {format_time(value)}"
 
 
 def format_number(value, decimals: int | None = None) -> str:
-    """"14,000"; with `decimals`, "14,000.5". A value that is not a number is shown as it is."""
+    """ "14,000"; with `decimals`, "14,000.5". A value that is not a number is shown as it is."""
     if value is None or value == "":
         return ""
     try:

@@ -21,7 +21,6 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -45,8 +44,7 @@ class FilterForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         helper = FormHelper()
         helper.form_tag = False
-        helper.label_size = Size.SMALL
-        helper.legend_size = Size.SMALL
+        helper.disable_csrf = True  # a GET form: a token would only leak into the URL
         self.helper = helper
 
 
@@ -111,6 +109,13 @@ class DateToFilter(DateFromFilter):
         return qs.filter(**{f"{self.field_name}__lte": value})
 
 
+def _param_names(name: str, field: forms.Field) -> list[str]:
+    """The query parameters one filter field reads: a date input reads three (name_0, name_1, name_2)."""
+    if isinstance(field, forms.MultiValueField):
+        return [f"{name}_{index}" for index in range(len(field.fields))]
+    return [name]
+
+
 class ListFilterSet(django_filters.FilterSet):
     """Base of every list's filters."""
 
@@ -120,8 +125,11 @@ class ListFilterSet(django_filters.FilterSet):
 
     @property
     def is_filtered(self) -> bool:
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return any(value not in (None, "", [], ()) for value in data.values())
+        """Whether the person asked for any filter (valid or not)."""
+        if not self.is_bound:
+            return False
+        names = {param for name, field in self.form.fields.items() for param in _param_names(name, field)}
+        return any(value.strip() for name in names & set(self.data) for value in self.data.getlist(name))
 
 
 @dataclass(frozen=True)

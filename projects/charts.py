@@ -3,6 +3,8 @@ template (no JavaScript), with a table of the same numbers beside it."""
 
 from dataclasses import dataclass
 
+from common.formatting import format_date
+
 from .models import LinkageRun
 
 WIDTH, HEIGHT = 560, 300
@@ -27,7 +29,7 @@ def quality_chart(runs: list[LinkageRun]) -> dict | None:
     plot_width = WIDTH - LEFT - RIGHT
     step = plot_width / (len(runs) - 1) if len(runs) > 1 else 0
     xs = [round(LEFT + (i * step if len(runs) > 1 else plot_width / 2), 1) for i in range(len(runs))]
-    labels = [run.run_on.strftime("%-d %b") for run in runs]
+    labels = [format_date(run.run_on, "short,no_year") for run in runs]
 
     def series(attribute: str) -> list[Point]:
         return [

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.dateformat import format as date_format
+from common.formatting import format_date
 
 from .models import IGCheck, IGCheckEvent, Milestone
 
@@ -49,7 +49,7 @@ def _value(field: str, value: str) -> str:
         return STATUS_LABELS.get(value, value)
     if field == "decided_on":
         try:
-            return date_format(date.fromisoformat(value), "j F Y")
+            return format_date(date.fromisoformat(value))
         except ValueError:
             return value
     return value
