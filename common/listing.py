@@ -117,7 +117,10 @@ def _param_names(name: str, field: forms.Field) -> list[str]:
 
 
 class ListFilterSet(django_filters.FilterSet):
-    """Base of every list's filters."""
+    """Base of every list's filters. `not_filters`: fields that choose a view of the list rather than
+    narrow it (they do not count as "filtered")."""
+
+    not_filters: tuple[str, ...] = ()
 
     class Meta:
         form = FilterForm
@@ -128,7 +131,12 @@ class ListFilterSet(django_filters.FilterSet):
         """Whether the person asked for any filter (valid or not)."""
         if not self.is_bound:
             return False
-        names = {param for name, field in self.form.fields.items() for param in _param_names(name, field)}
+        names = {
+            param
+            for name, field in self.form.fields.items()
+            if name not in self.not_filters
+            for param in _param_names(name, field)
+        }
         return any(value.strip() for name in names & set(self.data) for value in self.data.getlist(name))
 
 
@@ -246,7 +254,8 @@ def listing(
     page's rows into what the template shows (one fixed number of queries for the page)."""
     params = request.GET
     columns = list(columns)
-    filterset = filterset_class(params or None, queryset=queryset, request=request, **filterset_kwargs)
+    # Always bound, even to an empty query string, so a filter set can apply its defaults.
+    filterset = filterset_class(params, queryset=queryset, request=request, **filterset_kwargs)
     qs = filterset.qs
     requested = params.get(SORT_PARAM, "")
     qs, sort = _sorted(qs, columns, requested if isinstance(requested, str) else "", default_sort)

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import public, staff_required
-
 from common.listing import listing
 
 from . import digests, forms, presenters, registry, selectors, services

@@ -55,7 +55,7 @@ def quality_chart(runs: list[LinkageRun]) -> dict | None:
         "precision_points": " ".join(f"{p.x},{p.y}" for p in precision),
         "recall_points": " ".join(f"{p.x},{p.y}" for p in recall),
         "description": (
-            f"{len(runs)} linkage runs from {first.run_on:%-d %B %Y} to {last.run_on:%-d %B %Y}. "
+            f"{len(runs)} linkage runs from {format_date(first.run_on)} to {format_date(last.run_on)}. "
             f"Precision went from {first.precision} to {last.precision}; recall from {first.recall} to {last.recall}."
         ),
     }

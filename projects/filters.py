@@ -12,7 +12,7 @@ from .models import ProgressLog, Project
 PROJECT_COLUMNS = [
     Column("title", "Project", ("title",)),
     Column("status", "Status", ("latest_status", "title")),
-    Column("milestones", "Milestones done", ("milestones_done", "title"), numeric=True),
+    Column("milestones", "Milestones done", ("milestones_done", "title")),
     Column("last_log", "Last log", ("latest_updated_at", "title")),
     Column("blockers", "Open blockers", ("open_blocker_count", "title"), numeric=True),
     Column("ig", "Information governance"),
