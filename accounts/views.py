@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from common.listing import listing
+
 from . import forms, selectors, services, signin, sso
+from .filters import PEOPLE_COLUMNS, PeopleFilter
 from .models import User
 from .permissions import public, staff_required
 
@@ -89,10 +91,10 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="
 
 @staff_required
 def people_list(request):
-    role = request.GET.get("role", "")
-    people = selectors.people_list(role=role)
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people_list.html", {"page": page, "role": role})
+    people = listing(
+        request, selectors.people_list(), filterset_class=PeopleFilter, columns=PEOPLE_COLUMNS, default_sort="name"
+    )
+    return render(request, "accounts/people_list.html", {"listing": people, "page": people.page})
 
 
 @staff_required

@@ -7,6 +7,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.urls import reverse
 
+from common.formatting import format_date
 from common.ics import CalendarEvent, Person, calendar_text, email_attachment
 from common.site import absolute_url
 
@@ -26,7 +27,7 @@ def session_event(session: TrainingSession) -> CalendarEvent:
     title = f"Bootcamp training day, week {session.week_number}"
     details = []
     if session.moved_from:
-        details.append(f"Moved from {session.moved_from:%A %-d %B} ({session.moved_reason}).")
+        details.append(f"Moved from {format_date(session.moved_from, 'weekday,no_year')} ({session.moved_reason}).")
     details.extend(session.materials_links)
     return CalendarEvent(
         uid=session_uid(session),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from common.formatting import format_date, format_time
 from notifications.digests import week_bounds
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
@@ -49,7 +50,7 @@ def staff_attendance_last_week(staff: list[User], week: DigestWeek) -> dict[int,
         items = []
         for session in sessions.get(cohort.pk, []):
             day = timezone.localtime(session.starts_at, LONDON)
-            when = f"Week {session.week_number}, {day:%A} {day.day} {day:%B}"
+            when = f"Week {session.week_number}, {format_date(day, 'weekday,no_year')}"
             if session.is_cancelled:
                 text = f"{when}: cancelled"
             elif session.recorded:
@@ -108,7 +109,7 @@ register_digest_section(name="staff_officers_at_risk", role="programme_staff", b
 def _session_line(session: TrainingSession) -> str:
     local_start = session.starts_at.astimezone(LONDON)
     local_end = session.ends_at.astimezone(LONDON)
-    when = f"{local_start:%A} {local_start.day} {local_start:%B}, {local_start:%H:%M} to {local_end:%H:%M}"
+    when = f"{format_date(local_start, 'weekday,no_year')}, {format_time(local_start)} to {format_time(local_end)}"
     what = session.topic or f"Week {session.week_number}"
     where = session.location or session.cohort.default_location or ("Online" if session.online_link else "")
     text = f"{when}: {what}" + (f" ({where})" if where else "")

@@ -7,8 +7,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Organisation
 from accounts.permissions import Role, has_role, public, role_required, staff_required
 from common.csvfile import csv_response
+from common.listing import listing
 
 from . import calendar, exports, forms, presenters, selectors, services
+from .filters import APPLICATION_COLUMNS, ApplicationFilter
 from .models import CurriculumTemplate, Enrolment, TrainingSession
 
 # Lists that grow with the programme's history are shown 50 rows a page.
@@ -239,12 +241,15 @@ def application_create(request, slug: str):
 @require_GET
 def application_list(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    page = Paginator(selectors.applications_for_cohort(cohort), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    found = listing(
         request,
-        "cohorts/application_list.html",
-        {"cohort": cohort, "applications": page.object_list, "page": page},
+        selectors.applications_for_cohort(cohort),
+        filterset_class=ApplicationFilter,
+        columns=APPLICATION_COLUMNS,
+        per_page=LIST_PAGE_SIZE,
     )
+    context = {"cohort": cohort, "applications": found.rows, "page": found.page, "listing": found}
+    return render(request, "cohorts/application_list.html", context)
 
 
 @role_required(Role.OFFICER, Role.STAFF)

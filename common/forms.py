@@ -75,6 +75,8 @@ def govuk_messages(field: forms.Field, name: str) -> None:
     messages: dict[str, str] = {}
     if isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField):
         messages["required"] = f"Select {_lower(label)}"
+        if not isinstance(field, forms.BooleanField):
+            messages["invalid_choice"] = f"Select {_lower(label)} from the list"  # noqa: S608 (words, not SQL)
     else:
         messages["required"] = f"Enter {_lower(label)}"
     if isinstance(field, forms.EmailField):

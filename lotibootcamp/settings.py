@@ -106,7 +106,7 @@ TEMPLATES = [
                 "home.context_processors.navigation",
             ],
             # The one link rule (`value|safe_href`), in every page and email without a {% load %}.
-            "builtins": ["common.templatetags.links"],
+            "builtins": ["common.templatetags.links", "common.templatetags.govuk_format"],
         },
     },
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from cohorts.models import Cohort
+from common.formatting import format_date, format_time
 from exercises.digest_sections import last_week, result_line
 from exercises.models import Submission
 from notifications.digests import week_bounds
@@ -23,7 +24,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def _when(booking: Booking) -> str:
     start, end = booking.starts_at.astimezone(LONDON), booking.ends_at.astimezone(LONDON)
-    return f"{start:%A} {start.day} {start:%B}, {start:%H:%M} to {end:%H:%M}"
+    return f"{format_date(start, 'weekday,no_year')}, {format_time(start)} to {format_time(end)}"
 
 
 def _sessions_this_week(people: list[User], week: DigestWeek, *, as_role: str) -> dict[int, list[DigestBlock]]:

@@ -3,6 +3,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from common.formatting import format_date, format_time
 from common.forms import GovukForm, GovukFormMixin, gds_date_field, gds_helper
 
 from . import selectors
@@ -12,7 +13,7 @@ from .models import Expertise, MentorProfile
 def slot_label(slot: selectors.Slot, *, with_mentor: bool) -> str:
     start = timezone.localtime(slot.starts_at)
     end = timezone.localtime(slot.ends_at)
-    label = f"{start:%A} {start.day} {start:%B}, {start:%H:%M} to {end:%H:%M}"
+    label = f"{format_date(start, 'weekday,no_year')}, {format_time(start)} to {format_time(end)}"
     return f"{label} with {slot.mentor.full_name}" if with_mentor else label
 
 

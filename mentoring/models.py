@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from common.formatting import format_time
+
 
 class Expertise(models.TextChoices):
     PYTHON = "python", "Python"
@@ -96,7 +98,7 @@ class AvailabilityWindow(models.Model):
 
     def __str__(self) -> str:
         when = self.on_date.isoformat() if self.on_date else WEEKDAYS[self.weekday]
-        return f"{when} {self.starts_time:%H:%M} to {self.ends_time:%H:%M}"
+        return f"{when} {format_time(self.starts_time)} to {format_time(self.ends_time)}"
 
     @property
     def weekday_name(self) -> str:

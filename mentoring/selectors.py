@@ -244,6 +244,12 @@ def _mine(user: User) -> QuerySet[Booking]:
     return qs
 
 
+def bookings_of(user: User) -> QuerySet[Booking]:
+    """The sessions list's rows: a mentor's or officer's own bookings, or every booking for staff who
+    are neither (mentoring.filters.BookingFilter splits them into upcoming and past)."""
+    return _mine(user)
+
+
 def upcoming_bookings(user: User, *, now: datetime | None = None) -> QuerySet[Booking]:
     now = now or timezone.now()
     return _mine(user).filter(ends_at__gt=now).active()

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from common.formatting import format_date, format_time
 from common.site import absolute_url
 from notifications.services import message_cancel_for, message_queue
 
@@ -114,7 +115,7 @@ def _check_slot(
         start, end = (timezone.localtime(moment) for moment in taught[0])
         whose = "your" if by_officer else f"{officer.full_name}’s"
         raise BookingError(
-            f"That time is during {whose} training, taught from {start:%H:%M} to {end:%H:%M}. "
+            f"That time is during {whose} training, taught from {format_time(start)} to {format_time(end)}. "
             "Choose a time outside the taught part of the day"
         )
     taken = (
@@ -129,7 +130,7 @@ def _check_slot(
 
 def _london_time(booking: Booking) -> str:
     start = timezone.localtime(booking.starts_at)
-    return f"{start:%H:%M} on {start:%A} {start.day} {start:%B}"
+    return f"{format_time(start)} on {format_date(start, 'weekday,no_year')}"
 
 
 def _save(booking: Booking) -> Booking:

@@ -5,7 +5,8 @@ from .models import Message, Unsubscription
 
 
 def outbox_list(*, status: str = "", kind: str = "") -> QuerySet[Message]:
-    """Every message, newest first, for programme staff; the bodies are left for the detail page."""
+    """Every message, newest first, for programme staff; the bodies are left for the detail page
+    (the outbox page filters it further with notifications.filters.OutboxFilter)."""
     messages = Message.objects.select_related("recipient").defer("body_text", "body_html", "attachments")
     if status:
         messages = messages.filter(status=status)

@@ -8,8 +8,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import public, staff_required
+from common.listing import listing
 
-from . import digests, forms, registry, selectors, services
+from . import digests, forms, presenters, registry, selectors, services
+from .filters import OUTBOX_COLUMNS, OutboxFilter
 from .models import Message
 from .tokens import unsubscribe_token_read
 
@@ -48,18 +50,19 @@ def unsubscribe(request, token: str):
 
 @staff_required
 def outbox(request):
-    status = request.GET.get("status", "")
-    kind = request.GET.get("kind", "")
-    if status not in Message.Status.values:
-        status = ""
-    page = Paginator(selectors.outbox_list(status=status, kind=kind), 50).get_page(request.GET.get("page"))
+    messages_found = listing(
+        request,
+        selectors.outbox_list(),
+        filterset_class=OutboxFilter,
+        columns=OUTBOX_COLUMNS,
+        default_sort="-created",
+        present=presenters.with_kind_labels,
+    )
+    counts = selectors.outbox_counts()
     context = {
-        "page": page,
-        "status": status,
-        "kind": kind,
-        "statuses": Message.Status.choices,
-        "kinds": selectors.outbox_kinds(),
-        "counts": selectors.outbox_counts(),
+        "listing": messages_found,
+        "page": messages_found.page,
+        "counts": [(value, label, counts.get(value, 0)) for value, label in Message.Status.choices],
     }
     return render(request, "notifications/outbox.html", context)
 
@@ -70,7 +73,8 @@ def message_detail(request, pk: int):
         message = selectors.message_detail(pk=pk)
     except Message.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "notifications/message_detail.html", {"message": message})
+    context = {"message": message, "kind_label": presenters.kind_label(message.kind)}
+    return render(request, "notifications/message_detail.html", context)
 
 
 @staff_required

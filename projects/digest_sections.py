@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from cohorts.models import Cohort
+from common.formatting import format_date
 from notifications.registry import DigestBlock, DigestItem, DigestWeek, register_digest_section
 
 from . import weeks
@@ -39,7 +40,7 @@ def _short(text: str) -> str:
 
 
 def _day(value) -> str:
-    return f"{value:%A} {value.day} {value:%B}"
+    return format_date(value, "weekday,no_year")
 
 
 def _log_url(log: ProgressLog) -> str:

@@ -4,7 +4,7 @@ show a stored code."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.dateformat import format as date_format
+from common.formatting import format_date
 
 from .models import IGCheck, IGCheckEvent, LinkageRun, Milestone
 from .quality import Estimate
@@ -51,7 +51,7 @@ def _value(field: str, value: str) -> str:
         return STATUS_LABELS.get(value, value)
     if field == "decided_on":
         try:
-            return date_format(date.fromisoformat(value), "j F Y")
+            return format_date(date.fromisoformat(value))
         except ValueError:
             return value
     return value

@@ -219,7 +219,9 @@ def with_figures(qs: QuerySet[Project], *, today: date) -> QuerySet[Project]:
         has_overdue=Exists(_overdue(today)),
         open_blocker_count=_per_project(_open_blockers()),
         ig_total=_per_project(checks),
-        ig_settled_count=_per_project(checks.filter(status__in=IGCheck.SETTLED)),
+        # Four eyes: only a check someone other than the project's officers confirmed counts (as is_settled).
+        ig_settled_count=_per_project(checks.filter(confirmation=IGCheck.Confirmation.CONFIRMED)),
+        ig_waiting_count=_per_project(checks.filter(confirmation=IGCheck.Confirmation.WAITING)),
     )
 
 
@@ -263,9 +265,12 @@ class ProjectRow:
 
     @property
     def ig_label(self) -> str:
+        """As ProjectSummary.ig_label: only confirmed checks count; a claim waiting for confirmation does not."""
         if self.ig_settled:
-            return "All approved or not needed"
-        return f"{self.project.ig_settled_count} of {self.project.ig_total} settled"
+            return "All confirmed"
+        label = f"{self.project.ig_settled_count} of {self.project.ig_total} confirmed"
+        waiting = self.project.ig_waiting_count
+        return f"{label}, {waiting} waiting for confirmation" if waiting else label
 
 
 def project_rows(qs: QuerySet[Project], *, today: date | None = None, limit: int | None = None) -> list[ProjectRow]:
@@ -273,7 +278,11 @@ def project_rows(qs: QuerySet[Project], *, today: date | None = None, limit: int
     instance per project (plus its cohort and lead mentor), however many logs, milestones and checks
     they have."""
     today = today or timezone.localdate()
-    projects = list(with_figures(qs, today=today)[:limit])
+    return rows_for(list(with_figures(qs, today=today)[:limit]), today=today)
+
+
+def rows_for(projects: list[Project], *, today: date) -> list[ProjectRow]:
+    """List lines for projects already annotated by `with_figures` (a page of a list): two queries."""
     ids = [project.pk for project in projects]
     organisations: dict[int, set[str]] = {}
     for project_id, name in (

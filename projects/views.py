@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Organisation
 from accounts.permissions import Role, has_role, role_required, staff_required
 from cohorts.models import Cohort
 from common.csvfile import csv_response, csv_text
+from common.listing import listing
 
 from . import charts, forms, presenters, selectors, services, weeks
 from .export import PROGRESS_HEADER, progress_rows
+from .filters import PROJECT_COLUMNS, ProjectFilter
 from .models import Dataset, LinkageRun, Milestone, MilestoneTemplate, Project
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
@@ -57,35 +58,36 @@ def cohort_index(request):
     return render(request, "projects/cohort_index.html", {"cohorts": page.object_list, "page": page})
 
 
+def _cohort_projects(cohort: Cohort):
+    qs = Project.objects.filter(cohort=cohort).select_related("cohort", "lead_mentor")
+    return selectors.with_figures(qs, today=timezone.localdate())
+
+
 @staff_required
 @require_GET
 def cohort_projects(request, slug: str):
     cohort = get_object_or_404(Cohort, slug=slug)
-    organisation = request.GET.get("organisation", "")
-    status = request.GET.get("status", "")
-    overdue = request.GET.get("overdue") == "yes"
-    rows = selectors.cohort_projects(cohort=cohort, organisation_slug=organisation, status=status, overdue=overdue)
-    context = {
-        "cohort": cohort,
-        "rows": rows,
-        "organisations": Organisation.objects.filter(enrolments__cohort=cohort).distinct().order_by("name"),
-        "statuses": selectors.STATUS_FILTERS,
-        "filters": {"organisation": organisation, "status": status, "overdue": overdue},
-        "query": request.GET.urlencode(),
-    }
+    today = timezone.localdate()
+    found = listing(
+        request,
+        _cohort_projects(cohort),
+        filterset_class=ProjectFilter,
+        columns=PROJECT_COLUMNS,
+        default_sort="title",
+        present=lambda projects: selectors.rows_for(projects, today=today),
+        cohort=cohort,
+    )
+    context = {"cohort": cohort, "rows": found.rows, "page": found.page, "listing": found, "query": found.query}
     return render(request, "projects/cohort_projects.html", context)
 
 
 @staff_required
 @require_GET
 def cohort_projects_csv(request, slug: str):
+    """The same projects as the filtered list, every one of them (not a page), in title order."""
     cohort = get_object_or_404(Cohort, slug=slug)
-    rows = selectors.cohort_projects(
-        cohort=cohort,
-        organisation_slug=request.GET.get("organisation", ""),
-        status=request.GET.get("status", ""),
-        overdue=request.GET.get("overdue") == "yes",
-    )
+    filtered = ProjectFilter(request.GET or None, queryset=_cohort_projects(cohort), cohort=cohort).qs
+    rows = selectors.project_summaries(filtered.order_by("title", "pk"))
     return csv_response(csv_text(PROGRESS_HEADER, progress_rows(rows)), filename=f"progress-{cohort.slug}.csv")
 
 

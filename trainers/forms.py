@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from cohorts.forms import YES_NO
+from common.formatting import format_date
 from common.forms import GovukForm, each_line, gds_helper
 from common.forms import gds_date_field as _date_field
 
@@ -198,7 +199,7 @@ class ImpactForm(GovukForm):
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error(
-                "ends_on", f"The end date must be the same as or after the start date, {starts_on:%-d %B %Y}"
+                "ends_on", f"The end date must be the same as or after the start date, {format_date(starts_on)}"
             )
         return cleaned
 

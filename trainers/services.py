@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.permissions import Role, has_role
 from cohorts.models import Enrolment
 from cohorts.services import CohortError, enrolment_set_status
+from common.formatting import format_date
 from mentoring.services import allocations_save
 from projects.models import Project
 from projects.services import project_update
@@ -132,7 +133,7 @@ def _cascade_session_fill(
     if graduated_on is not None and delivered_on < graduated_on:
         raise CascadeSessionInvalid(
             "delivered_on",
-            f"The date must be the same as or after {graduated_on:%-d %B %Y}, the day you graduated: "
+            f"The date must be the same as or after {format_date(graduated_on)}, the day you graduated: "
             "only sessions you ran as a graduate count",
         )
     if colleagues_reached < 1:

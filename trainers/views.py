@@ -9,6 +9,7 @@ from accounts.permissions import Role, has_role, public, role_required, staff_re
 from cohorts import selectors as cohort_selectors
 from cohorts.services import CohortError
 from common.csvfile import csv_response
+from common.formatting import format_date
 from common.site import absolute_url
 
 from . import charts, exports, forms, impact, selectors, services, uplift
@@ -250,7 +251,7 @@ def impact_summary(request):
             ),
             "months": months,
             "month_chart": charts.bar_chart(
-                [(row.month.strftime("%b %y"), row.reached) for row in months],
+                [(format_date(row.month, "short,month"), row.reached) for row in months],
                 description=(
                     f"Colleagues reached by verified cascade sessions in each of the {len(months)} months shown: "
                     f"{sum(row.reached for row in months)} in all."

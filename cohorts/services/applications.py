@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from common.formatting import format_datetime
 from common.site import absolute_url
 from notifications.services import message_cancel_for, message_queue
 
@@ -224,7 +225,7 @@ def _offer_next(*, cohort: Cohort) -> Enrolment | None:
             enrolment=candidate,
             from_status=candidate.status,
             to_status=candidate.status,
-            note=f"Offered a place until {timezone.localtime(candidate.offer_expires_at):%-d %B %Y %H:%M}",
+            note=f"Offered a place until {format_datetime(candidate.offer_expires_at)}",
         )
         link = absolute_url(reverse("cohorts:application_detail", kwargs={"pk": candidate.pk}))
         message_queue(

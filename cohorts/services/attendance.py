@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 
 from accounts.models import User
+from common.formatting import format_date
 
 from ..models import (
     Attendance,
@@ -18,7 +19,7 @@ def register_closed_reason(session: TrainingSession) -> str:
     if session.is_cancelled:
         return f"Week {session.week_number} was cancelled, so it has no register."
     if not session.register_is_open:
-        opens = dateformat.format(session.register_opens_on, "l j F Y")
+        opens = format_date(session.register_opens_on, "weekday")
         return (
             f"The register for week {session.week_number} opens on {opens}, the day of the session. "
             "Marks can only be recorded for a session that has happened."

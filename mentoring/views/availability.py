@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Role, role_required
+from common.formatting import format_date
 
 from .. import forms, selectors, services
 from ..models import MentorProfile
@@ -54,7 +55,7 @@ def availability_one_off_add(request):
     if not form.is_valid():
         return _availability_page(request, one_off=form)
     window = services.availability_window_add(mentor=request.user, **form.cleaned_data)
-    messages.success(request, f"Time added on {window.on_date:%A} {window.on_date.day} {window.on_date:%B}.")
+    messages.success(request, f"Time added on {format_date(window.on_date, 'weekday,no_year')}.")
     return redirect("mentoring:availability")
 
 

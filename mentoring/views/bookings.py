@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import Role, role_required
+from common.listing import listing
 
 from .. import calendar, forms, selectors, services
+from ..filters import BOOKING_COLUMNS, WHEN_CHOICES, BookingFilter, when_chosen
 from ..models import Booking
 
 ANY_ROLE = (Role.STAFF, Role.MENTOR, Role.OFFICER)
@@ -39,14 +41,16 @@ def _refusal(error: services.BookingError) -> str:
 @role_required(*ANY_ROLE)
 @require_GET
 def booking_list(request):
-    return render(
+    when = when_chosen(request.GET)
+    found = listing(
         request,
-        "mentoring/booking_list.html",
-        {
-            "upcoming": selectors.upcoming_bookings(request.user),
-            "past": selectors.past_bookings(request.user)[:50],
-        },
+        selectors.bookings_of(request.user),
+        filterset_class=BookingFilter,
+        columns=BOOKING_COLUMNS,
+        default_sort="when" if when == "upcoming" else "-when",  # the next session first, or the latest
     )
+    context = {"listing": found, "page": found.page, "caption": dict(WHEN_CHOICES)[when]}
+    return render(request, "mentoring/booking_list.html", context)
 
 
 @role_required(Role.OFFICER, Role.STAFF)

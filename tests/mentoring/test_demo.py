@@ -25,6 +25,7 @@ def test_demo_office_hours_run_in_the_pilots_project_time(client):
     call_command("seed_demo", verbosity=0)
     client.force_login(User.objects.get(email="officer@example.org"))
     html = client.get("/mentoring/office-hours/").content.decode()
-    assert "Office hours run in project time, from 14:00 to 16:00." in html
-    times = re.findall(r", (\d\d:\d\d) to \d\d:\d\d with ", html)
-    assert times and all(t >= "14:00" for t in times)
+    assert "Office hours run in project time, from 2pm to 4pm." in html
+    # Slots read "Tuesday 24 March, 2pm to 2:45pm with ...": each starts at 2pm or later, before 4pm.
+    times = re.findall(r", (\d{1,2})(?::(\d\d))?(am|pm) to [\d:]+[ap]m with ", html)
+    assert times and all(suffix == "pm" and int(hour) in (2, 3) for hour, _, suffix in times)

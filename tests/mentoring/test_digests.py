@@ -51,12 +51,12 @@ def test_mentor_and_officer_digests_list_their_sessions_this_week_only():
             title="Your mentoring sessions this week",
             items=[
                 DigestItem(
-                    text=f"Tuesday 9 June, 10:00 to 10:45: with {officer.full_name}",
+                    text=f"Tuesday 9 June, 10am to 10:45am: with {officer.full_name}",
                     url=f"/mentoring/sessions/{this_week.pk}/",
                 ),
                 DigestItem(
                     text=(
-                        f"Thursday 11 June, 14:00 to 14:45: with {pending.officer.full_name} (waiting for the officer)"
+                        f"Thursday 11 June, 2pm to 2:45pm: with {pending.officer.full_name} (waiting for the officer)"
                     ),
                     url=f"/mentoring/sessions/{pending.pk}/",
                 ),
@@ -68,7 +68,7 @@ def test_mentor_and_officer_digests_list_their_sessions_this_week_only():
             title="Your mentoring sessions this week",
             items=[
                 DigestItem(
-                    text=f"Tuesday 9 June, 10:00 to 10:45: with {mentor.full_name}",
+                    text=f"Tuesday 9 June, 10am to 10:45am: with {mentor.full_name}",
                     url=f"/mentoring/sessions/{this_week.pk}/",
                 )
             ],

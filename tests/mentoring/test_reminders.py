@@ -69,8 +69,8 @@ def test_booking_reminders_are_queued_once_and_sent_24_hours_and_1_hour_before()
     assert run_pass(london(date(2026, 6, 9), 9)) == (0, 0, 2)
     assert run_pass(london(date(2026, 6, 9), 9, 5)) == (0, 0, 0)
 
-    subject_24h = f"Reminder: mentoring session with {mentor.full_name}, Tuesday 9 June, 10:00"
-    subject_1h = f"In 1 hour: mentoring session with {officer.full_name}, Tuesday 9 June, 10:00"
+    subject_24h = f"Reminder: mentoring session with {mentor.full_name}, Tuesday 9 June at 10am"
+    subject_1h = f"In 1 hour: mentoring session with {officer.full_name}, Tuesday 9 June at 10am"
     assert (officer.email, subject_24h) in reminder_emails()
     assert (mentor.email, subject_1h) in reminder_emails()
     assert len(reminder_emails()) == 4
@@ -79,7 +79,7 @@ def test_booking_reminders_are_queued_once_and_sent_24_hours_and_1_hour_before()
     assert "UID:booking-" in email.attachments[0][1]
     assert "METHOD:REQUEST" in email.attachments[0][1]
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert "10:00 to 10:45 (London time)" in email.body
+    assert "10am to 10:45am (London time)" in email.body
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_booking_reminders_follow_a_rescheduled_booking_even_back_to_its_first_t
     assert Message.objects.filter(kind=KIND).count() == 12
 
     assert run_pass(london(date(2026, 6, 8), 10)) == (0, 0, 2)  # only the current time's reminders
-    assert all("10:00" in subject for _, subject in reminder_emails())
+    assert all("10am" in subject for _, subject in reminder_emails())
 
 
 def test_booking_reminder_task_run_twice_sends_one_email():

@@ -77,7 +77,7 @@ def test_pooled_office_hours_never_offer_a_slot_in_the_officers_taught_time(clie
     html = client.get("/mentoring/office-hours/?date=2026-12-08").content.decode()
     assert not _offered(html, mentor)
     assert "No mentor has a free time that day." in html
-    assert "Your training that day is taught from 10:00 to 16:00" in html
+    assert "Your training that day is taught from 10am to 4pm" in html
 
 
 def test_booking_a_taught_slot_by_hand_is_refused_with_the_reason(client):
@@ -88,7 +88,7 @@ def test_booking_a_taught_slot_by_hand_is_refused_with_the_reason(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html
-    assert escape("That time is during your training, taught from 10:00 to 16:00.") in html
+    assert escape("That time is during your training, taught from 10am to 4pm.") in html
     assert not Booking.objects.exists()
 
 
@@ -113,7 +113,7 @@ def test_mentor_cannot_schedule_a_mentee_in_their_taught_time(client):
     response = client.post(
         f"/mentoring/mentees/{officer.pk}/schedule/", {"slot": value(mentor, at(13)), "agenda": "Review"}
     )
-    assert escape(f"That time is during {officer.full_name}’s training, taught from 10:00 to 14:00.") in (
+    assert escape(f"That time is during {officer.full_name}’s training, taught from 10am to 2pm.") in (
         response.content.decode()
     )
     assert not Booking.objects.exists()
@@ -127,7 +127,7 @@ def test_a_session_cannot_be_moved_into_the_officers_taught_time(client):
     page = client.get(f"/mentoring/sessions/{booking.pk}/move/").content.decode()
     assert f"{at(11):%Y%m%dT%H%M}" not in _offered(page, mentor)
     response = client.post(f"/mentoring/sessions/{booking.pk}/move/", {"slot": value(mentor, at(11))})
-    assert escape("That time is during your training, taught from 10:00 to 14:00.") in response.content.decode()
+    assert escape("That time is during your training, taught from 10am to 2pm.") in response.content.decode()
     booking.refresh_from_db()
     assert booking.starts_at == at(14)
 

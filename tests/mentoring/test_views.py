@@ -109,7 +109,7 @@ def test_taken_slot_answers_with_the_nearest_free_times(client, mentor):
         f"/mentoring/mentors/{mentor.pk}/book/", {"slot": value(mentor, at(TUESDAY, 11)), "agenda": "x"}
     )
     assert "just been booked by someone else" in response.content.decode()
-    assert "Tuesday 24 March, 10:00 to 10:45" in response.content.decode()
+    assert "Tuesday 24 March, 10am to 10:45am" in response.content.decode()
 
 
 def test_pooled_office_hours_lists_every_mentor_in_the_training_days_project_time(client, mentor):
@@ -123,8 +123,8 @@ def test_pooled_office_hours_lists_every_mentor_in_the_training_days_project_tim
     client.force_login(officer)
     html = client.get("/mentoring/office-hours/").content.decode()
     assert f"with {escape(mentor.full_name)}" not in html
-    assert f"Tuesday 24 March, 14:00 to 14:45 with {escape(other.full_name)}" in html
-    assert "Office hours run in project time, from 14:00 to 16:00." in html
+    assert f"Tuesday 24 March, 2pm to 2:45pm with {escape(other.full_name)}" in html
+    assert "Office hours run in project time, from 2pm to 4pm." in html
 
 
 def test_pooled_office_hours_opens_on_the_first_training_day_with_free_times(client, mentor):
@@ -139,8 +139,8 @@ def test_pooled_office_hours_opens_on_the_first_training_day_with_free_times(cli
     client.force_login(officer)
     html = client.get("/mentoring/office-hours/").content.decode()
     assert "Free times of every mentor on Tuesday 24 March 2026" in html
-    assert f"Tuesday 24 March, 14:00 to 14:45 with {escape(mentor.full_name)}" in html
-    assert "10:00 to 10:45" not in html
+    assert f"Tuesday 24 March, 2pm to 2:45pm with {escape(mentor.full_name)}" in html
+    assert "10am to 10:45am" not in html
 
 
 def test_officer_cannot_see_or_cancel_another_officers_booking(client):

@@ -135,7 +135,7 @@ def test_offer_deadline_reminder_is_sent_once_two_days_before_at_nine():
     assert rows("offer-deadline:") == [(officer, "sent", london(date(2026, 6, 9), 9))]
     reminder = mail.outbox[-1]
     assert (reminder.to, reminder.subject) == ([officer], "Your bootcamp place offer ends Thursday 11 June")
-    assert "14:30" in reminder.body
+    assert "2:30pm" in reminder.body
     assert "List-Unsubscribe" in reminder.extra_headers
 
 

@@ -159,7 +159,7 @@ def test_mentor_digest_has_mentees_new_logs_blockers_and_logs_waiting_for_a_comm
 def test_officer_digest_has_training_milestones_due_and_last_weeks_log():
     p = programme()
     blocks = built([p.asha, p.ben, p.cara])
-    training = ("Your training this week", ["Tuesday 16 June, 10:00 to 16:00: Week 5 topic"])
+    training = ("Your training this week", ["Tuesday 16 June, 10am to 4pm: Week 5 topic"])
     due = ("Milestones due this week", [f"{p.due_this_week.title}, due Tuesday 16 June"])
     # Week 4's feedback form is open on the Monday for those who attended it (not Ben, who was absent).
     feedback = ("Tell us how your training went", ["Week 4: Week 4 topic (open until Tuesday 16 June)"])

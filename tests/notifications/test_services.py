@@ -328,7 +328,7 @@ def test_weekly_digest_gives_staff_each_running_cohort():
     message = Message.objects.get(recipient=staff)
     assert session.cohort.name in message.body_text
     assert "1 of 15 places taken, 0 waitlisted, 0 withdrawn" in message.body_text
-    assert "Tuesday 9 June, 10:00 to 16:00" in message.body_text
+    assert "Tuesday 9 June, 10am to 4pm" in message.body_text
 
 
 def test_weekly_digest_is_not_sent_before_monday_eight_nor_again_after_the_weeks_run():

@@ -29,7 +29,12 @@ pytestmark = pytest.mark.django_db
 
 ROLES = (None, "officer@example.org", "mentor@example.org", "staff@example.org")
 # Query parameters list pages read, beyond the fields their filter forms show.
-FILTER_NAMES = ("kind", "status", "organisation", "cohort", "stream", "week", "page", "q", "sort", "overdue", "next")
+FILTER_NAMES = (
+    *("kind", "status", "organisation", "cohort", "stream", "week", "page", "q", "sort", "overdue", "next"),
+    # common/listing.py filter panels (the walk also reads each panel's own fields from the page)
+    *("recipient", "role", "when", "manager_decision", "created_from_0", "created_from_1", "created_from_2"),
+    *("applied_to_0", "applied_to_1", "applied_to_2", "starts_from_0", "starts_from_1", "starts_from_2"),
+)
 SKIP = {"accounts:logout"}  # would end the role's session for the rest of the example
 VISITS_PER_PATTERN = 1
 
