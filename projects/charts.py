@@ -5,6 +5,8 @@ were rejected and a figure with no basis ("not measured") have no point."""
 
 from dataclasses import dataclass
 
+from common.formatting import format_date
+
 from .models import LinkageRun
 from .quality import Estimate
 
@@ -69,7 +71,7 @@ def quality_chart(runs: list[LinkageRun]) -> dict | None:
     plot_width = WIDTH - LEFT - RIGHT - 4 * OFFSET
     step = plot_width / (len(shown) - 1) if len(shown) > 1 else 0
     xs = [LEFT + 2 * OFFSET + (i * step if len(shown) > 1 else plot_width / 2) for i in range(len(shown))]
-    labels = [run.run_on.strftime("%-d %b") for run in shown]
+    labels = [format_date(run.run_on, "short,no_year") for run in shown]
     precision = [
         _point(x - OFFSET, run.precision, label)
         for x, run, label in zip(xs, shown, labels, strict=True)
@@ -84,7 +86,7 @@ def quality_chart(runs: list[LinkageRun]) -> dict | None:
     first, last = shown[0], shown[-1]
     description = (
         f"{len(shown)} linkage run{'s' if len(shown) != 1 else ''} with measured quality, "
-        f"from {first.run_on:%-d %B %Y} to {last.run_on:%-d %B %Y}, each with a 95% interval. "
+        f"from {format_date(first.run_on)} to {format_date(last.run_on)}, each with a 95% interval. "
         + _change("Precision", [run.precision for run in shown])
         + _change("Recall", [run.recall for run in shown])
         + (f"Runs not drawn (not measured, self-reported or rejected): {left_out}." if left_out else "")
