@@ -35,6 +35,9 @@ cat <<MSG
     mentor@example.org    mentor
     officer@example.org   officer (Camden)
     officer2@example.org  officer (Lewisham)
+  Staff and mentors also need a code from an authenticator app:
+  TOTP secret for the demo staff and mentor accounts: LOTIBOOTCAMPDEMOSECRETTOTP234567
+    (add it to your app, or: $VENV/bin/python -c "import pyotp; print(pyotp.TOTP('LOTIBOOTCAMPDEMOSECRETTOTP234567').now())")
   Emails are printed by the worker. Press Ctrl-C to stop.
   Run the tests in a second terminal: make test
 
