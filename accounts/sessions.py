@@ -91,10 +91,12 @@ def sign_out(request, *, reason: str = "") -> None:
 def sign_out_everywhere(request, *, user: User) -> int:
     """Ends every session of `user`. When it is the person asking, their own session ends as well."""
     own = request.user.is_authenticated and request.user.pk == user.pk
-    record(Action.SIGN_OUT_EVERYWHERE, request=request, obj=user, own=own)
+    count = UserSession.objects.filter(user=user).count()
+    record(Action.SIGN_OUT_EVERYWHERE, request=request, obj=user, own=own, sessions=count)
     if own:
         logout(request)  # before the others, so that the response does not try to save a deleted session
-    return sessions_end(user=user)
+    sessions_end(user=user)
+    return count
 
 
 def session_touch(request, *, now: float | None = None) -> None:

@@ -73,12 +73,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Idle timeout and absolute lifetime of a signed-in session (accounts.sessions).
-    "accounts.middleware.SessionLimitsMiddleware",
-    # Marks request.user verified when the session met a second factor (django-otp) ...
-    "django_otp.middleware.OTPMiddleware",
-    # ... and sends staff and mentors who have not to the code step or second-factor set-up.
-    "accounts.middleware.SecondFactorRequiredMiddleware",
     # NUL and other control characters in the path, query string or form: 400 before any view runs.
     "common.middleware.RefuseControlCharactersMiddleware",
     # Every view needs sign-in unless it is decorated with login_not_required.
@@ -86,6 +80,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Idle timeout and absolute lifetime of a signed-in session (accounts.sessions);
+    # after MessageMiddleware (to say why someone was signed out) and the header middleware
+    # (whose headers its responses need).
+    "accounts.middleware.SessionLimitsMiddleware",
+    # Marks request.user verified when the session met a second factor (django-otp) ...
+    "django_otp.middleware.OTPMiddleware",
+    # ... and sends staff and mentors who have not to the code step or second-factor set-up.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     # Last, so that it sees failed sign-ins after authentication ran.
     "axes.middleware.AxesMiddleware",
 ]
