@@ -7,6 +7,10 @@ from accounts.models import IdentityProvider, Organisation
 from .models import User
 
 DEMO_PASSWORD = "bootcamp-demo"
+# The authenticator-app secret of every demo staff and mentor account (they must use a second factor).
+# Public on purpose, like the password: make codes with
+#   python -c "import pyotp; print(pyotp.TOTP('LOTIBOOTCAMPDEMOSECRETTOTP234567').now())"
+DEMO_TOTP_SECRET = "LOTIBOOTCAMPDEMOSECRETTOTP234567"
 
 STAFF = [
     ("staff@example.org", "Priya Shah", "Programme manager", "London Office of Technology and Innovation"),
@@ -74,9 +78,23 @@ def seed_identity_provider() -> IdentityProvider:
     return provider
 
 
+def _authenticator_app(user: User) -> None:
+    """The demo secret as the person's confirmed authenticator app (idempotent)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .twofactor import APP_DEVICE_NAME, TOTP_TOLERANCE, secret_hex
+
+    if not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(
+            user=user, name=APP_DEVICE_NAME, key=secret_hex(DEMO_TOTP_SECRET), confirmed=True, tolerance=TOTP_TOLERANCE
+        )
+
+
 def seed() -> dict:
     staff = [_person(*row, is_programme_staff=True) for row in STAFF]
     mentors = [_person(*row, is_mentor=True) for row in MENTORS]
+    for person in staff + mentors:
+        _authenticator_app(person)
     officers = [_person(*row, is_officer=True) for row in OFFICERS]
     seed_identity_provider()
     # Signs in only through Camden's provider: no password of its own.

@@ -182,3 +182,31 @@ class OutboxPasswordResetForm(PasswordResetForm):
             template="password_reset",
             context={"user": context["user"], "reset_url": _reset_url(context)},
         )
+
+
+class SecondFactorCodeForm(GovukForm):
+    """The one input of the code step: a code from the authenticator app, or a recovery code. The
+    view checks the code itself (accounts.twofactor), and adds "wrong code" to this field."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+
+    def __init__(self, *args, label: str = "Code", hint: str = "", submit: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = label
+        self.fields["code"].help_text = hint
+        self.helper = gds_helper(Field.text("code", label_size=Size.SMALL, field_width=10), submit=submit)
+
+    def wrong(self, message: str) -> None:
+        self.add_error("code", message)

@@ -194,3 +194,38 @@ class LinkedIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email_at_link} at {self.issuer}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a person, so that their sessions can be listed and ended in one query.
+
+    The row belongs to Django's session row: when the session is deleted (sign-out, expiry clean-up,
+    sign-out everywhere) the ORM deletes this row with it."""
+
+    session = models.OneToOneField(
+        "sessions.Session", primary_key=True, on_delete=models.CASCADE, related_name="+", db_column="session_key"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecondFactorThrottle(models.Model):
+    """Wrong codes at the second-factor step, per person: after the limit the step is locked for the
+    same cool-off as the password step (AXES_COOLOFF_TIME)."""
+
+    user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.failures} failures"

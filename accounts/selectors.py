@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import User
+from .models import User, UserSession
 
 
 def people_list(*, role: str = "", organisation_slug: str = "") -> QuerySet[User]:
@@ -15,3 +15,8 @@ def people_list(*, role: str = "", organisation_slug: str = "") -> QuerySet[User
     if organisation_slug:
         qs = qs.filter(organisation__slug=organisation_slug)
     return qs
+
+
+def sessions_of(user: User) -> QuerySet[UserSession]:
+    """The person's signed-in sessions, most recently used first."""
+    return UserSession.objects.filter(user=user).order_by("-last_seen_at")

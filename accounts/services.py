@@ -8,6 +8,7 @@ from common.site import absolute_url
 
 from .mail import account_email_queue, account_emails_queue_many
 from .models import Organisation, User
+from .sessions import sessions_end
 
 
 def password_set_url(user: User) -> str:
@@ -100,6 +101,7 @@ def user_update(
     is_officer: bool,
     is_active: bool,
 ) -> User:
+    old_roles = (user.is_programme_staff, user.is_mentor, user.is_officer, user.is_active)
     user.full_name = full_name
     user.organisation = organisation
     user.job_title = job_title
@@ -109,4 +111,8 @@ def user_update(
     user.is_active = is_active
     user.full_clean()
     user.save()
+    if old_roles != (is_programme_staff, is_mentor, is_officer, is_active):
+        # A change of privilege: the person's sessions end, so that the next one starts under the new
+        # roles (and, for a new staff or mentor role, with the second factor it now requires).
+        sessions_end(user=user)
     return user

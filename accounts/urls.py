@@ -6,7 +6,13 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.sign_in, name="login"),
+    path("login/code/", views.sign_in_code, name="sign_in_code"),
     path("logout/", views.sign_out, name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
+    path("account/two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("account/sign-out-everywhere/", views.account_sign_out_everywhere, name="sign_out_everywhere"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
@@ -19,4 +25,6 @@ urlpatterns = [
     path("people/<int:pk>/sign-on/<int:identity_pk>/unlink/", sso_views.unlink, name="sso_unlink"),
     path("sign-on/<slug:slug>/start/", sso_views.start, name="sso_start"),
     path("sign-on/<slug:slug>/callback/", sso_views.callback, name="sso_callback"),
+    path("people/<int:pk>/second-factor/reset/", views.person_second_factor_reset, name="person_second_factor_reset"),
+    path("people/<int:pk>/sign-out-everywhere/", views.person_sign_out_everywhere, name="person_sign_out_everywhere"),
 ]

@@ -86,6 +86,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Idle timeout and absolute lifetime of a signed-in session (accounts.sessions);
+    # after MessageMiddleware (to say why someone was signed out) and the header middleware
+    # (whose headers its responses need).
+    "accounts.middleware.SessionLimitsMiddleware",
+    # Marks request.user verified when the session met a second factor (django-otp) ...
+    "django_otp.middleware.OTPMiddleware",
+    # ... and sends staff and mentors who have not to the code step or second-factor set-up.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     # Last, so that it sees failed sign-ins after authentication ran.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "home.context_processors.navigation",
+                "accounts.context_processors.session_timeout",
             ],
             # The one link rule (`value|safe_href`), in every page and email without a {% load %}.
             "builtins": ["common.templatetags.links", "common.templatetags.govuk_format"],
@@ -206,6 +215,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Second factor (accounts.twofactor, docs/security.md): wrong codes are counted per person and lock the
+# code step for AXES_COOLOFF_TIME after this many; django-otp's own per-device delays are off so that
+# one rule applies (its exponential back-off would refuse a right code typed just after a wrong one).
+SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=AXES_FAILURE_LIMIT)
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "LOTI Data Science Bootcamp"
+
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -302,7 +319,14 @@ SPECTACULAR_SETTINGS = {
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions live in the database (accounts.UserSession refers to them); a signed-in session ends after
+# SESSION_IDLE_MINUTES without use and SESSION_ABSOLUTE_HOURS after sign-in, whatever the use.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+# The timeout warning appears this long before an idle session ends.
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

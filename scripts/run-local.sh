@@ -40,6 +40,9 @@ cat <<MSG
     officer2@example.org  officer (Lewisham)
   Camden's own sign-in: run \`make oidc-provider\` in a second terminal, then sign in as
     sso.officer@camden.example.org (login name at the test provider: sso.officer)
+  Staff and mentors also need a code from an authenticator app:
+  TOTP secret for the demo staff and mentor accounts: LOTIBOOTCAMPDEMOSECRETTOTP234567
+    (add it to your app, or: $VENV/bin/python -c "import pyotp; print(pyotp.TOTP('LOTIBOOTCAMPDEMOSECRETTOTP234567').now())")
   Emails are printed by the worker. Press Ctrl-C to stop.
   Run the tests in a second terminal: make test
 

@@ -191,10 +191,88 @@ def assert_accessible(page, name: str | None = None) -> None:
     assert csp_errors == []
 
 
+def totp_code(secret_base32: str, *, after_step: int | None = None) -> str:
+    """The authenticator app's code now, or for the next time step if the device has already accepted
+    the current one (django-otp refuses a code twice); waits if even the next one is used."""
+    import pyotp
+
+    step = int(time.time() // 30)
+    if after_step is not None and after_step >= step:
+        while after_step > int(time.time() // 30):  # the code after next: wait for the clock to catch up
+            time.sleep(0.5)
+        step = after_step + 1
+    return pyotp.TOTP(secret_base32).at(step * 30)
+
+
+def device_code(user) -> str:
+    """A code that the person's confirmed authenticator app would show."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.twofactor import secret_base32
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return totp_code(secret_base32(device.key), after_step=device.last_t)
+
+
+def verify_client_session(client, user):
+    """Marks the test client's session as having met the second factor, as the code step does: the
+    session holds django-otp's id of a confirmed device of the user (one is made if they have none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.twofactor import new_secret
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test authenticator app", key=new_secret(), confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _force_login_meets_the_second_factor(request, monkeypatch):
+    """client.force_login of programme staff or a mentor signs them in as if they had entered a code
+    (they cannot use the service otherwise). Tests of the second factor itself mark themselves
+    `unverified_login` to get Django's plain force_login."""
+    if request.node.get_closest_marker("unverified_login"):
+        return
+    from django.test import Client
+
+    from accounts.twofactor import requires_two_factor
+
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain(self, user, backend)
+        if requires_two_factor(user):
+            verify_client_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 def sign_in(page, email: str, password: str = "bootcamp-demo") -> None:
-    """Email first (it decides whether the organisation's own sign-in is used), then the password."""
+    """Signs in through the form: the email first (it decides whether the organisation's own sign-in is
+    used), then the password; for a person who owes a second factor, enters a code from their
+    authenticator app, or sets one up first (reading the secret shown beside the QR code)."""
+    from accounts.models import User
+
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if "/accounts/login/code/" in page.url:
+        user = User.objects.get(email__iexact=email)
+        page.get_by_label("Code from your authenticator app").fill(device_code(user))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+    elif "/two-factor/set-up/" in page.url:
+        secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+        page.get_by_label("Code from your authenticator app").fill(totp_code(secret))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Set up and continue").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="I have saved my recovery codes").click()

@@ -30,3 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with (password: bootcamp-demo):"))
         for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "officer2@example.org"):
             self.stdout.write(f"  {email}")
+        self.stdout.write(
+            f"TOTP secret for the demo staff and mentor accounts: {accounts_demo.DEMO_TOTP_SECRET}\n"
+            f"  (a code: python -c \"import pyotp; print(pyotp.TOTP('{accounts_demo.DEMO_TOTP_SECRET}').now())\")"
+        )
