@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, so audit rows written by services carry the actor's address.
+    "audit.middleware.AuditRequestMiddleware",
     # NUL and other control characters in the path, query string or form: 400 before any view runs.
     "common.middleware.RefuseControlCharactersMiddleware",
     # Every view needs sign-in unless it is decorated with login_not_required.

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from audit.actions import Action
+from audit.log import record
 from common.site import absolute_url
 from notifications.services import message_cancel_for, message_queue
 
@@ -78,6 +80,13 @@ def application_create(
         line_manager_email=line_manager_email.lower(),
         applied_by=applied_by,
     )
+    record(
+        Action.APPLICATION_MADE,
+        actor=applied_by,
+        obj=enrolment,
+        after={"status": enrolment.status, "cohort": cohort.slug},
+        on_behalf_of=officer.email if officer != applied_by else "",
+    )
     EnrolmentEvent.objects.create(
         enrolment=enrolment, from_status="", to_status=Enrolment.Status.APPLIED, actor=applied_by, note="Applied"
     )
@@ -101,6 +110,13 @@ def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
     enrolment.manager_decision = Enrolment.ManagerDecision.APPROVED if approve else Enrolment.ManagerDecision.DECLINED
     enrolment.manager_decided_at = timezone.now()
     enrolment.save(update_fields=["manager_decision", "manager_decided_at"])
+    record(
+        Action.APPLICATION_MANAGER_DECIDED,
+        actor_label=f"line manager {enrolment.line_manager_email}",
+        obj=enrolment,
+        before={"manager_decision": Enrolment.ManagerDecision.PENDING},
+        after={"manager_decision": enrolment.manager_decision},
+    )
     note = f"Line manager {enrolment.line_manager_email} {'approved' if approve else 'declined'}"
     if approve and enrolment.status == Enrolment.Status.APPLIED:
         enrolment_set_status(enrolment=enrolment, status=Enrolment.Status.MANAGER_APPROVED, actor=None, note=note)
@@ -115,8 +131,16 @@ def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
 def application_score(*, enrolment: Enrolment, scorer: User, score: int, comment: str = "") -> ApplicationScore:
     if not 1 <= score <= 5:
         raise CohortError("Enter a score from 1 to 5")
+    old = ApplicationScore.objects.filter(enrolment=enrolment, scorer=scorer).values("score", "comment").first()
     row, _ = ApplicationScore.objects.update_or_create(
         enrolment=enrolment, scorer=scorer, defaults={"score": score, "comment": comment}
+    )
+    record(
+        Action.APPLICATION_SCORED,
+        actor=scorer,
+        obj=enrolment,
+        before={"score": old["score"]} if old else {},
+        after={"score": score},
     )
     return row
 
