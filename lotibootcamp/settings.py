@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "weekly-digests": {"task": "notifications.weekly_digests", "schedule": crontab(minute=0)},
     # Hourly: a waitlist offer whose deadline passed goes to the next officer on the waitlist.
     "lapse-place-offers": {"task": "cohorts.lapse_place_offers", "schedule": crontab(minute=30)},
+    # Daily at 02:15 UTC, a quiet hour: the retention schedule (home/retention.py, docs/security.md).
+    "apply-retention": {"task": "home.apply_retention", "schedule": crontab(hour=2, minute=15)},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("", include("home.urls")),  # your data, and staff's subject access and erasure of a person
     path("accounts/", include("accounts.urls")),
     *legacy_redirects.urlpatterns,  # before cohorts/: its <slug>/ would catch the old paths
     path("cohorts/", include("cohorts.urls")),

@@ -8,6 +8,8 @@ from mentoring import demo as mentoring_demo
 from projects import demo as projects_demo
 from trainers import demo as trainers_demo
 
+from ... import privacy_demo
+
 
 class Command(BaseCommand):
     help = "Builds believable demo data (the pilot cohort and demo sign-ins). Safe to run again."
@@ -21,6 +23,7 @@ class Command(BaseCommand):
             trainers_demo.seed(people)
             projects_demo.seed(people, cohort_data["pilot"])
             mentoring_demo.seed(people)
+            privacy_demo.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with (password: bootcamp-demo):"))
         for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "officer2@example.org"):
             self.stdout.write(f"  {email}")
