@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from audit.actions import Action
+from audit.log import changes, record, snapshot
 from common.site import absolute_url
 
 from .mail import account_email_queue, account_emails_queue_many
@@ -43,6 +45,9 @@ def user_create(
     user.set_unusable_password()
     user.full_clean()
     user.save()
+    if created_by is not None:
+        roles = {name: value for name, value in snapshot(user, ROLE_FIELDS).items() if value}
+        record(Action.ROLE_CHANGED, actor=created_by, obj=user, before={}, after=roles, added=True)
     if send_welcome:
         account_email_queue(
             user=user,
@@ -100,8 +105,12 @@ def user_update(
     is_mentor: bool,
     is_officer: bool,
     is_active: bool,
+    actor: User | None = None,
 ) -> User:
     old_roles = (user.is_programme_staff, user.is_mentor, user.is_officer, user.is_active)
+    """Staff edit a person. Role changes and other changes are recorded separately in the audit log,
+    so "who gave this person staff rights" is one filter away."""
+    old = snapshot(user, ROLE_FIELDS + PERSON_FIELDS)
     user.full_name = full_name
     user.organisation = organisation
     user.job_title = job_title
@@ -115,4 +124,12 @@ def user_update(
         # A change of privilege: the person's sessions end, so that the next one starts under the new
         # roles (and, for a new staff or mentor role, with the second factor it now requires).
         sessions_end(user=user)
+    for action, fields in ((Action.ROLE_CHANGED, ROLE_FIELDS), (Action.PERSON_CHANGED, PERSON_FIELDS)):
+        before, after = changes(user, fields, old)
+        if after:
+            record(action, actor=actor, obj=user, before=before, after=after)
     return user
+
+
+ROLE_FIELDS = ["is_programme_staff", "is_mentor", "is_officer", "is_active"]
+PERSON_FIELDS = ["full_name", "job_title", "organisation_id"]

@@ -166,6 +166,7 @@ def person_edit(request, pk: int):
             job_title=form.cleaned_data["job_title"],
             organisation=form.cleaned_data["organisation"],
             is_active=form.cleaned_data["is_active"],
+            actor=request.user,
             **form.role_flags(),
         )
         messages.success(request, f"{person.full_name}’s details have been saved.")

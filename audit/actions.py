@@ -4,6 +4,15 @@ from enum import StrEnum
 
 
 class Action(StrEnum):
+    @property
+    def label(self) -> str:
+        """How a person reads the action: "Roles changed", not "people.roles_changed"."""
+        return self.name.replace("_", " ").capitalize().replace(" ig ", " IG ")
+
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        return cls(value).label if value in cls._value2member_map_ else value
+
     SIGN_IN = "auth.sign_in"
     SIGN_IN_FAILED = "auth.sign_in_failed"
     LOCKED_OUT = "auth.locked_out"
@@ -29,3 +38,21 @@ class Action(StrEnum):
     API_READ = "api.read"
     API_TOKEN_CREATED = "api.token_created"  # noqa: S105 (an action name)
     API_TOKEN_REVOKED = "api.token_revoked"  # noqa: S105 (an action name)
+    # Domain state changes, recorded by the service functions that make them.
+    APPLICATION_MADE = "cohorts.application_made"
+    APPLICATION_MANAGER_DECIDED = "cohorts.manager_decided"
+    APPLICATION_SCORED = "cohorts.application_scored"
+    ENROLMENT_STATUS_CHANGED = "cohorts.enrolment_status_changed"
+    REGISTER_SAVED = "cohorts.register_saved"
+    IG_CHECK_UPDATED = "projects.ig_check_updated"
+    IG_CHECK_DECIDED = "projects.ig_check_decided"
+    IG_CHECK_REOPENED = "projects.ig_check_reopened"
+    MILESTONE_DONE = "projects.milestone_done"
+    MILESTONE_REVIEWED = "projects.milestone_reviewed"
+    GRADUATION_RECORDED = "trainers.graduation_recorded"
+    TRAINER_STEP_RECORDED = "trainers.trainer_step_recorded"
+    CASCADE_SESSION_SAVED = "trainers.cascade_session_saved"
+    CASCADE_SESSION_VERIFIED = "trainers.cascade_session_verified"
+    BOOKING_CHANGED = "mentoring.booking_changed"
+    MENTOR_ALLOCATED = "mentoring.mentor_allocated"
+    ERASURE_REFUSED = "people.erasure_refused"

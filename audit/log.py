@@ -5,6 +5,7 @@ that changed, as JSON-safe values; `detail` anything else worth keeping (row cou
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import decimal
 import uuid
@@ -13,6 +14,10 @@ from typing import Any
 from django.db import models
 
 from .models import AuditEvent
+
+# The request being served, set by audit.middleware.AuditRequestMiddleware, so that a service deep in
+# a domain app records who acted and from which address without every caller passing the request.
+current_request: contextvars.ContextVar = contextvars.ContextVar("audit_current_request", default=None)
 
 
 def client_ip(request) -> str | None:
@@ -51,7 +56,10 @@ def record(
     after: dict | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Append one row. The actor defaults to the request's signed-in user."""
+    """Append one row. The actor defaults to the request's signed-in user; without a request, the
+    request being served (if any) gives the address and the actor."""
+    if request is None:
+        request = current_request.get()
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -6,7 +6,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Organisation
 from accounts.permissions import Role, has_role, public, role_required, staff_required
-from common.csvfile import csv_response
+from audit.access import private_record_viewed
+from audit.downloads import personal_data_csv_response
 from common.listing import listing
 
 from . import calendar, exports, forms, presenters, selectors, services
@@ -258,6 +259,7 @@ def application_detail(request, pk: int):
     enrolment = selectors.enrolment_visible_to(request.user, pk)
     if enrolment is None:
         raise Http404
+    private_record_viewed(request, enrolment, owner_ids=[enrolment.officer_id], what="application")
     return _application_page(request, enrolment)
 
 
@@ -392,14 +394,18 @@ def roster_import(request, slug: str):
 @require_GET
 def roster_export(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    return csv_response(exports.roster_csv(cohort), filename=f"{cohort.slug}-roster.csv")
+    return personal_data_csv_response(
+        request, exports.roster_csv(cohort), filename=f"{cohort.slug}-roster.csv", what="roster", obj=cohort
+    )
 
 
 @staff_required
 @require_GET
 def attendance_export(request, slug: str):
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
-    return csv_response(exports.attendance_csv(cohort), filename=f"{cohort.slug}-attendance.csv")
+    return personal_data_csv_response(
+        request, exports.attendance_csv(cohort), filename=f"{cohort.slug}-attendance.csv", what="attendance", obj=cohort
+    )
 
 
 # --- organisations ---

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, so audit rows written by services carry the actor's address.
+    "audit.middleware.AuditRequestMiddleware",
     # NUL and other control characters in the path, query string or form: 400 before any view runs.
     "common.middleware.RefuseControlCharactersMiddleware",
     # Every view needs sign-in unless it is decorated with login_not_required.
@@ -185,6 +187,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "lapse-place-offers": {"task": "cohorts.lapse_place_offers", "schedule": crontab(minute=30)},
     # Every 5 minutes: exercise submissions whose scoring task never reached the broker.
     "sweep-unscored-submissions": {"task": "exercises.sweep_unscored", "schedule": crontab(minute="*/5")},
+    # Daily at 02:15 UTC, a quiet hour: the retention schedule (home/retention.py, docs/security.md).
+    "apply-retention": {"task": "home.apply_retention", "schedule": crontab(hour=2, minute=15)},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

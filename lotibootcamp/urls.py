@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("", include("home.urls")),  # your data, and staff's subject access and erasure of a person
     path("accounts/", include("accounts.urls")),
     *legacy_redirects.urlpatterns,  # before cohorts/: its <slug>/ would catch the old paths
     path("cohorts/", include("cohorts.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("account/tokens/", api_tokens.token_list, name="api_tokens"),
     path("account/tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
     path("api/", include("api.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from accounts.permissions import public
+from audit.actions import Action
+from audit.log import record
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
+    # The one place every refusal passes (PermissionDenied from role_required, a selector or a service).
+    record(Action.PERMISSION_DENIED, request=request, path=request.path[:500], method=request.method)
     return render(request, "403.html", status=403)
 
 

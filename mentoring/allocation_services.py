@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
+from audit.actions import Action
+from audit.log import record
 
 from .models import MentorAllocation
 
@@ -15,6 +17,14 @@ ALLOCATION_SUMMARY_KEY = "mentoring_allocation_changes"
 
 @transaction.atomic
 def allocation_set(*, officer: User, mentor: User | None, by: User) -> MentorAllocation | None:
+    previous = MentorAllocation.objects.filter(officer=officer).values("mentor__email").first()
+    record(
+        Action.MENTOR_ALLOCATED,
+        actor=by,
+        obj=officer,
+        before=previous or {"mentor__email": None},
+        after={"mentor__email": mentor.email if mentor else None},
+    )
     if mentor is None:
         MentorAllocation.objects.filter(officer=officer).delete()
         return None
@@ -62,7 +72,13 @@ def allocations_save(*, allocations: dict[int, int | None], by: User) -> list[Al
             existing.save(update_fields=["mentor", "assigned_by", "assigned_at"])
         else:
             MentorAllocation.objects.create(officer_id=officer_id, mentor_id=mentor_id, assigned_by=by)
-        changes.append(
-            AllocationChange(officers[officer_id].full_name, before, mentors[mentor_id].full_name if mentor_id else "")
+        after = mentors[mentor_id] if mentor_id else None
+        record(
+            Action.MENTOR_ALLOCATED,
+            actor=by,
+            obj=officers[officer_id],
+            before={"mentor__email": existing.mentor.email if existing else None},
+            after={"mentor__email": after.email if after else None},
         )
+        changes.append(AllocationChange(officers[officer_id].full_name, before, after.full_name if after else ""))
     return changes

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from audit.actions import Action
+from audit.log import record
 from common.formatting import format_date, format_time
 from common.site import absolute_url
 from notifications.services import message_cancel_for, message_queue
@@ -142,6 +144,12 @@ def _save(booking: Booking) -> Booking:
     return booking
 
 
+def _audit(booking: Booking, *, by: User, change: str, new: bool = False, **after) -> None:
+    """One audit row per change of a booking, written before the change is applied (the fields' old values)."""
+    before = {} if new else {name: getattr(booking, name) for name in after}
+    record(Action.BOOKING_CHANGED, actor=by, obj=booking, before=before, after=after, change=change)
+
+
 def _notify(*, booking: Booking, to: User, event: str, headline: str, intro: str, invite: bool = True) -> None:
     message_queue(
         to_email=to.email,
@@ -178,6 +186,7 @@ def booking_create(
             status=Booking.Status.CONFIRMED,
         )
     )
+    _audit(booking, by=officer, change="created", new=True, status=booking.status, starts_at=booking.starts_at)
     _notify(
         booking=booking,
         to=officer,
@@ -220,6 +229,7 @@ def booking_propose(
             status=Booking.Status.PENDING,
         )
     )
+    _audit(booking, by=mentor, change="proposed", new=True, status=booking.status, starts_at=booking.starts_at)
     _notify(
         booking=booking,
         to=officer,
@@ -245,6 +255,7 @@ def booking_accept(*, booking: Booking, officer: User, now: datetime | None = No
         raise BookingError(
             "You cannot accept this session because its start time has passed. Ask your mentor for a new time"
         )
+    _audit(booking, by=officer, change="accepted", status=Booking.Status.CONFIRMED)
     booking.status = Booking.Status.CONFIRMED
     booking.move_reason = ""
     # The invitation changes from TENTATIVE to CONFIRMED: calendars take the change only with a new SEQUENCE.
@@ -275,6 +286,7 @@ def booking_request_move(*, booking: Booking, officer: User, reason: str, now: d
         raise BookingError("This session is not waiting for your answer")
     if booking.starts_at <= now:
         raise BookingError("You cannot ask to move this session because its start time has passed")
+    _audit(booking, by=officer, change="move requested", status=Booking.Status.MOVE_REQUESTED)
     booking.status = Booking.Status.MOVE_REQUESTED
     booking.move_reason = reason.strip()[:300]
     booking.save(update_fields=["status", "move_reason", "updated_at"])
@@ -298,6 +310,7 @@ def booking_cancel(*, booking: Booking, by: User, now: datetime | None = None) -
         raise BookingError("This session has already been cancelled")
     if booking.starts_at <= now:
         raise BookingError("You cannot cancel a session that has already started")
+    _audit(booking, by=by, change="cancelled", status=Booking.Status.CANCELLED)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.cancelled_by = by
@@ -340,8 +353,10 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime, now: 
         weekly_limit=not by_mentor,
         exclude=booking,
     )
+    status = Booking.Status.PENDING if by_mentor else Booking.Status.CONFIRMED
+    _audit(booking, by=by, change="moved", starts_at=slot.starts_at, status=status)
     booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
-    booking.status = Booking.Status.PENDING if by_mentor else Booking.Status.CONFIRMED
+    booking.status = status
     booking.move_reason = ""
     booking.sequence += 1
     _save(booking)
@@ -371,6 +386,7 @@ def booking_mark_no_show(*, booking: Booking, mentor: User, now: datetime | None
         raise BookingError("You can record a no-show only for a confirmed session")
     if booking.starts_at > now:
         raise BookingError(f"You can record a no-show once the session has started, at {_london_time(booking)}")
+    _audit(booking, by=mentor, change="no-show", status=Booking.Status.NO_SHOW)
     booking.status = Booking.Status.NO_SHOW
     booking.save(update_fields=["status", "updated_at"])
     return booking
@@ -398,6 +414,7 @@ def booking_record_notes(
         raise BookingError(f"You can write notes once the session has started, at {_london_time(booking)}")
     booking.notes, booking.action_points = notes.strip(), action_points.strip()
     booking.save(update_fields=["notes", "action_points", "updated_at"])
+    _audit(booking, by=mentor, change="notes recorded")  # what the notes say stays out of the log
     return booking
 
 
@@ -413,6 +430,7 @@ def booking_rate(
         raise BookingError("You can rate a session once it has taken place")
     if not 1 <= rating <= 5:
         raise BookingError("Choose a rating from 1 to 5")
+    _audit(booking, by=officer, change="rated", rating=rating)
     booking.rating, booking.feedback = rating, feedback.strip()
     booking.save(update_fields=["rating", "feedback", "updated_at"])
     return booking

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Role, has_role, role_required, staff_required
+from audit.access import private_record_viewed
+from audit.downloads import personal_data_csv_response
 from cohorts.models import Cohort
-from common.csvfile import csv_response, csv_text
+from common.csvfile import csv_text
 from common.listing import listing
 
 from . import charts, forms, presenters, selectors, services, weeks
@@ -88,7 +90,13 @@ def cohort_projects_csv(request, slug: str):
     cohort = get_object_or_404(Cohort, slug=slug)
     filtered = ProjectFilter(request.GET or None, queryset=_cohort_projects(cohort), cohort=cohort).qs
     rows = selectors.project_summaries(filtered.order_by("title", "pk"))
-    return csv_response(csv_text(PROGRESS_HEADER, progress_rows(rows)), filename=f"progress-{cohort.slug}.csv")
+    return personal_data_csv_response(
+        request,
+        csv_text(PROGRESS_HEADER, progress_rows(rows)),
+        filename=f"progress-{cohort.slug}.csv",
+        what="cohort progress",
+        obj=cohort,
+    )
 
 
 @role_required(Role.MENTOR)
@@ -131,6 +139,7 @@ def project_detail(request, pk: int):
     runs = selectors.linkage_runs(project)
     member = _is_member(request.user, project)
     staff = has_role(request.user, Role.STAFF)
+    private_record_viewed(request, project, owner_ids=[o.pk for o in project.officers.all()], what="project")
     ig = presenters.ig_section(
         checks=summary.ig_checks,
         events=selectors.ig_history(project),
@@ -306,6 +315,8 @@ def log_detail(request, pk: int, log_pk: int):
     log = get_object_or_404(selectors.log_visible_to(request.user, pk, log_pk))
     project = log.project
     is_officer = log.officer_id == request.user.pk
+    if request.method == "GET":
+        private_record_viewed(request, log, owner_ids=[log.officer_id], what="progress log")
     can_comment = services.can_comment_on_log(request.user, log)
     form = forms.CommentForm(request.POST or None, reply=is_officer) if can_comment else None
     if request.method == "POST":

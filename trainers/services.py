@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
+from audit.actions import Action
+from audit.log import changes, record, snapshot
 from cohorts.models import Enrolment
 from cohorts.services import CohortError, enrolment_set_status
 from common.formatting import format_date
@@ -41,13 +43,21 @@ def graduation_record(
     enrolment_set_status(
         enrolment=enrolment, status=Enrolment.Status.COMPLETED, actor=actor, note=note.strip() or "Graduated"
     )
-    return Graduation.objects.create(
+    graduation = Graduation.objects.create(
         enrolment=enrolment,
         graduated_on=graduated_on or timezone.localdate(),
         showcase_presented=showcase_presented or check.case_study_published,
         verification_token=secrets.token_urlsafe(24),
         recorded_by=actor,
     )
+    record(
+        Action.GRADUATION_RECORDED,
+        actor=actor,
+        obj=graduation,
+        after={"graduated_on": graduation.graduated_on, "showcase_presented": graduation.showcase_presented},
+        note=note.strip(),
+    )
+    return graduation
 
 
 def _is_graduate(user: User) -> bool:
@@ -83,6 +93,7 @@ def trainer_step_record(*, graduate: User, kind: str, happened_on: date, note: s
     step = TrainerStep(graduate=graduate, kind=kind, happened_on=happened_on, note=note, recorded_by=actor)
     step.full_clean()
     step.save()
+    record(Action.TRAINER_STEP_RECORDED, actor=actor, obj=step, after={"kind": kind, "happened_on": happened_on})
     return step
 
 
@@ -164,7 +175,7 @@ def cascade_session_create(
     if not _is_graduate(graduate):
         raise PermissionDenied
     session = CascadeSession(graduate=graduate, organisation=graduate.organisation)
-    return _cascade_session_fill(
+    session = _cascade_session_fill(
         session,
         delivered_on=delivered_on,
         topic=topic,
@@ -173,6 +184,11 @@ def cascade_session_create(
         colleagues_reached=colleagues_reached,
         attendee_emails=attendee_emails or [],
     )
+    record(Action.CASCADE_SESSION_SAVED, actor=graduate, obj=session, after=snapshot(session, CASCADE_FIELDS))
+    return session
+
+
+CASCADE_FIELDS = ["delivered_on", "topic", "format", "length_minutes", "colleagues_reached"]
 
 
 @transaction.atomic
@@ -192,9 +208,10 @@ def cascade_session_update(
     if session.graduate_id != graduate.pk:
         raise PermissionDenied
     session = CascadeSession.objects.select_for_update().get(pk=session.pk)
+    old = snapshot(session, [*CASCADE_FIELDS, "verified_at"])
     session.verified_by = None
     session.verified_at = None
-    return _cascade_session_fill(
+    session = _cascade_session_fill(
         session,
         delivered_on=delivered_on,
         topic=topic,
@@ -203,6 +220,9 @@ def cascade_session_update(
         colleagues_reached=colleagues_reached,
         attendee_emails=attendee_emails or [],
     )
+    before, after = changes(session, [*CASCADE_FIELDS, "verified_at"], old)
+    record(Action.CASCADE_SESSION_SAVED, actor=graduate, obj=session, before=before, after=after)
+    return session
 
 
 @transaction.atomic
@@ -214,6 +234,13 @@ def cascade_session_verify(*, session: CascadeSession, actor: User) -> CascadeSe
         session.verified_by = actor
         session.verified_at = timezone.now()
         session.save(update_fields=["verified_by", "verified_at", "updated_at"])
+        record(
+            Action.CASCADE_SESSION_VERIFIED,
+            actor=actor,
+            obj=session,
+            before={"verified_at": None},
+            after={"verified_at": session.verified_at},
+        )
     return session
 
 

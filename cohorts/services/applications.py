@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from audit.actions import Action
+from audit.log import record
 from common.formatting import format_datetime
 from common.site import absolute_url
 from notifications.services import message_cancel_for, message_queue
@@ -79,6 +81,13 @@ def application_create(
         line_manager_email=line_manager_email.lower(),
         applied_by=applied_by,
     )
+    record(
+        Action.APPLICATION_MADE,
+        actor=applied_by,
+        obj=enrolment,
+        after={"status": enrolment.status, "cohort": cohort.slug},
+        on_behalf_of=officer.email if officer != applied_by else "",
+    )
     EnrolmentEvent.objects.create(
         enrolment=enrolment, from_status="", to_status=Enrolment.Status.APPLIED, actor=applied_by, note="Applied"
     )
@@ -111,10 +120,18 @@ def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
     if enrolment.manager_decision == decision:
         return enrolment
     changed = enrolment.manager_decision != Enrolment.ManagerDecision.PENDING
+    previous_decision = enrolment.manager_decision
     enrolment.manager_decision = decision
     enrolment.manager_decided_at = timezone.now()
     enrolment.save(update_fields=["manager_decision", "manager_decided_at"])
     verb = "approved" if approve else "declined"
+    record(
+        Action.APPLICATION_MANAGER_DECIDED,
+        actor_label=f"line manager {enrolment.line_manager_email}",
+        obj=enrolment,
+        before={"manager_decision": previous_decision},
+        after={"manager_decision": enrolment.manager_decision},
+    )
     note = f"Line manager {enrolment.line_manager_email} {'changed their answer: ' if changed else ''}{verb}"
     status = Enrolment.Status.MANAGER_APPROVED if approve else Enrolment.Status.APPLIED
     if enrolment.status != status:
@@ -130,8 +147,16 @@ def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
 def application_score(*, enrolment: Enrolment, scorer: User, score: int, comment: str = "") -> ApplicationScore:
     if not 1 <= score <= 5:
         raise CohortError("Enter a score from 1 to 5")
+    old = ApplicationScore.objects.filter(enrolment=enrolment, scorer=scorer).values("score", "comment").first()
     row, _ = ApplicationScore.objects.update_or_create(
         enrolment=enrolment, scorer=scorer, defaults={"score": score, "comment": comment}
+    )
+    record(
+        Action.APPLICATION_SCORED,
+        actor=scorer,
+        obj=enrolment,
+        before={"score": old["score"]} if old else {},
+        after={"score": score},
     )
     return row
 

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 
 from accounts.models import User
+from audit.actions import Action
+from audit.log import record
 from common.formatting import format_date
 
 from ..models import (
@@ -45,12 +47,22 @@ def register_save(*, session: TrainingSession, marks: dict[int, str], actor: Use
     unknown = set(marks) - allowed
     if unknown:
         raise CohortError("The register lists an officer who is not on this cohort")
+    old = dict(session.attendances.values_list("enrolment_id", "mark"))
     for enrolment_id, mark in marks.items():
         if mark not in Attendance.Mark.values:
             raise CohortError("Choose present, late, absent or excused for every officer")
         Attendance.objects.update_or_create(
             session=session, enrolment_id=enrolment_id, defaults={"mark": mark, "recorded_by": actor}
         )
+    changed = {pk: mark for pk, mark in marks.items() if old.get(pk) != mark}
+    record(
+        Action.REGISTER_SAVED,
+        actor=actor,
+        obj=session,
+        before={f"enrolment {pk}": old.get(pk) for pk in changed},
+        after={f"enrolment {pk}": mark for pk, mark in changed.items()},
+        marks=len(marks),
+    )
     return len(marks)
 
 

@@ -7,6 +7,8 @@ import holidays
 from django.db import transaction
 
 from accounts.models import User
+from audit.actions import Action
+from audit.log import record
 
 from ..models import (
     Enrolment,
@@ -45,6 +47,14 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str, actor: User | Non
     enrolment.status = status
     enrolment.save(update_fields=["status"])
     EnrolmentEvent.objects.create(enrolment=enrolment, from_status=previous, to_status=status, actor=actor, note=note)
+    record(
+        Action.ENROLMENT_STATUS_CHANGED,
+        actor=actor,
+        obj=enrolment,
+        before={"status": previous},
+        after={"status": status},
+        note=note,
+    )
     return enrolment
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import Role, role_required
+from audit.access import private_record_viewed
 from common.listing import listing
 
 from .. import calendar, forms, selectors, services
@@ -145,7 +146,9 @@ def booking_confirmed(request, pk: int):
 @role_required(*ANY_ROLE)
 @require_GET
 def booking_detail(request, pk: int):
-    return _detail_page(request, _booking_for(request, pk))
+    booking = _booking_for(request, pk)
+    private_record_viewed(request, booking, owner_ids=[booking.officer_id, booking.mentor_id], what="mentoring session")
+    return _detail_page(request, booking)
 
 
 def _detail_page(request, booking: Booking, *, page_error: str = "", bound=None):

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
+from audit.actions import Action
+from audit.log import record
 from common.site import absolute_url
 from notifications.registry import register_kind
 from notifications.services import message_queue
@@ -275,6 +277,13 @@ def ig_check_update(
     check.full_clean()
     check.save()
     event = _event(check=check, action=IGCheckEvent.Action.RECORDED, before=before, actor=actor, changes=changes)
+    record(
+        Action.IG_CHECK_UPDATED,
+        actor=actor,
+        obj=check,
+        before={name: pair[0] for name, pair in changes.items()} | {"confirmation": before[1]},
+        after={name: pair[1] for name, pair in changes.items()} | {"confirmation": check.confirmation},
+    )
     if _loses_ground(before=before, check=check):
         why = "was changed and needs confirming again" if check.is_waiting else "is no longer approved"
         _data_access_reopen(check=check, event=event, actor=actor, why=why)
@@ -314,6 +323,15 @@ def _decide(
     action = IGCheckEvent.Action.CONFIRMED if confirm else IGCheckEvent.Action.REJECTED
     event = _event(
         check=check, action=action, before=before, actor=actor, actor_label=actor_label, note=check.review_note
+    )
+    record(
+        Action.IG_CHECK_DECIDED,
+        actor=actor,
+        actor_label=actor_label,
+        obj=check,
+        before={"confirmation": before[1]},
+        after={"confirmation": check.confirmation},
+        note=check.review_note,
     )
     if _loses_ground(before=before, check=check):
         _data_access_reopen(check=check, event=event, actor=actor, why="was rejected")
@@ -365,6 +383,14 @@ def ig_check_reopen(*, check: IGCheck, actor: User, reason: str) -> IGCheck:
         actor=actor,
         changes={"status": [before[0], check.status]},
         note=reason.strip(),
+    )
+    record(
+        Action.IG_CHECK_REOPENED,
+        actor=actor,
+        obj=check,
+        before={"status": before[0], "confirmation": before[1]},
+        after={"status": check.status, "confirmation": check.confirmation},
+        reason=reason.strip(),
     )
     _data_access_reopen(check=check, event=event, actor=actor, why="was reopened")
     return check

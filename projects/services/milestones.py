@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
+from audit.actions import Action
+from audit.log import record
 
 from ..models import (
     IGCheck,
@@ -48,7 +50,15 @@ def milestone_mark_done(*, milestone: Milestone, officer: User, note: str = "", 
     milestone.done_by = officer
     milestone.done_at = timezone.now()
     milestone.full_clean()
+    previous = Milestone.objects.filter(pk=milestone.pk).values_list("state", flat=True).first()
     milestone.save()
+    record(
+        Action.MILESTONE_DONE,
+        actor=officer,
+        obj=milestone,
+        before={"state": previous},
+        after={"state": milestone.state},
+    )
     return milestone
 
 
@@ -68,4 +78,11 @@ def milestone_review(*, milestone: Milestone, reviewer: User, sign_off: bool, re
     milestone.reviewed_at = timezone.now()
     milestone.review_note = review_note
     milestone.save()
+    record(
+        Action.MILESTONE_REVIEWED,
+        actor=reviewer,
+        obj=milestone,
+        before={"state": Milestone.State.DONE},
+        after={"state": milestone.state},
+    )
     return milestone

@@ -11,6 +11,8 @@ from projects import demo as projects_demo
 from trainers import demo as trainers_demo
 from trainers import demo_skills
 
+from ... import privacy_demo
+
 
 class Command(BaseCommand):
     help = "Builds believable demo data (the pilot cohort and demo sign-ins). Safe to run again."
@@ -27,6 +29,7 @@ class Command(BaseCommand):
             exercises_demo.seed(people, cohort_data["pilot"])
             demo_feedback.seed([cohort_data["pilot"], spring])
             demo_skills.seed(pilot=cohort_data["pilot"], spring=spring)
+            privacy_demo.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with (password: bootcamp-demo):"))
         for email in ("staff@example.org", "mentor@example.org", "officer@example.org", "officer2@example.org"):
             self.stdout.write(f"  {email}")

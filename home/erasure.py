@@ -1,0 +1,150 @@
+"""Erasure: a person's identity and free text go, the programme's figures stay.
+
+The person's row is kept (other rows point at it with PROTECT, and the impact counts, attendance
+counts and hours that the boroughs report on are counted through it); what identifies them is
+replaced, and what they wrote is blanked. Sign-in ends: the password becomes unusable (which also
+invalidates every session they hold, since a session carries a hash of the password) and the
+account inactive. Staff must first resolve what is still open: upcoming mentoring sessions and a
+place on a cohort that is still running."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from audit.actions import Action
+from audit.log import record
+from cohorts.models import ApplicationScore, Cohort, Enrolment, EnrolmentEvent
+from mentoring.models import Booking, CalendarFeed, MentorAllocation, MentorProfile
+from notifications.models import Message, Unsubscription
+from projects.models import LogComment, Milestone, ProgressLog
+from trainers.models import CascadeSession, TrainerStep
+
+ERASED_NAME = "Erased person"
+ERASED_TEXT = ""
+
+
+class ErasureRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    person: User
+    counts: dict[str, int]
+
+
+def erased_email(person: User) -> str:
+    return f"erased-{person.pk}@invalid"
+
+
+def is_erased(person: User) -> bool:
+    return person.email == erased_email(person)
+
+
+def erasure_obstacles(person: User) -> list[str]:
+    """What staff must resolve first, in words they can act on. Empty when erasure may go ahead."""
+    reasons = []
+    upcoming = Booking.objects.active().filter(Q(officer=person) | Q(mentor=person), ends_at__gt=timezone.now()).count()
+    if upcoming:
+        reasons.append(
+            f"{person.full_name} has {upcoming} upcoming mentoring session{'s' if upcoming != 1 else ''}: "
+            "cancel or finish them first"
+        )
+    running = list(
+        Enrolment.objects.filter(
+            officer=person, cohort__status=Cohort.Status.RUNNING, status=Enrolment.Status.SELECTED
+        ).values_list("cohort__name", flat=True)
+    )
+    if running:
+        reasons.append(
+            f"{person.full_name} has a place on {', '.join(running)}, which is still running: "
+            "withdraw them or wait until it finishes"
+        )
+    return reasons
+
+
+def erasure_consequences(person: User) -> list[str]:
+    """What erasure will do, for the confirmation page."""
+    return [
+        f"Their name becomes “{ERASED_NAME}” and their email address {erased_email(person)}; job title removed.",
+        f"{ProgressLog.objects.filter(officer=person).count()} progress logs lose their text (weeks, status and "
+        "hours stay, so programme figures do not change).",
+        f"{Enrolment.objects.filter(officer=person).count()} applications lose their answers and line manager "
+        "details (status and history stay).",
+        "Comments, notes and feedback they wrote are removed; mentoring sessions, attendance marks, cascade "
+        "sessions and graduations stay as counts.",
+        "Emails sent to them lose their address, subject and text.",
+        "They can no longer sign in and every session they have open ends.",
+        "The audit log keeps its rows for 6 years, as the retention schedule says.",
+    ]
+
+
+@transaction.atomic
+def person_erase(*, person: User, actor: User | None, request=None, via: str = "web") -> ErasureResult:
+    """Erases a person, or raises ErasureRefused with the reasons (which are recorded too)."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if is_erased(person):
+        raise ErasureRefused([f"{person.full_name} has already been erased"])
+    reasons = erasure_obstacles(person)
+    if reasons:
+        record(Action.ERASURE_REFUSED, request=request, actor=actor, obj=person, reasons=reasons, via=via)
+        raise ErasureRefused(reasons)
+    before = {"email": person.email, "full_name": person.full_name}
+    counts = {
+        "progress_logs": ProgressLog.objects.filter(officer=person).update(
+            what_i_did=ERASED_TEXT, whats_next=ERASED_TEXT, blockers=ERASED_TEXT
+        ),
+        "log_comments": LogComment.objects.filter(author=person).update(body=ERASED_TEXT),
+        "applications": Enrolment.objects.filter(officer=person).update(
+            job_title="",
+            motivation=ERASED_TEXT,
+            prior_experience=ERASED_TEXT,
+            proposed_problem=ERASED_TEXT,
+            line_manager_name="",
+            line_manager_email="",
+        ),
+        "application_history_notes": EnrolmentEvent.objects.filter(enrolment__officer=person).update(note=""),
+        "scores_written": ApplicationScore.objects.filter(scorer=person).update(comment=""),
+        "milestone_notes": Milestone.objects.filter(done_by=person).update(note="", evidence_url=""),
+        "bookings_as_officer": Booking.objects.filter(officer=person).update(
+            agenda=ERASED_TEXT, feedback=ERASED_TEXT, move_reason=""
+        ),
+        "bookings_as_mentor": Booking.objects.filter(mentor=person).update(
+            notes=ERASED_TEXT, action_points=ERASED_TEXT
+        ),
+        "cascade_sessions": CascadeSession.objects.filter(graduate=person).update(attendee_emails=[]),
+        "trainer_steps": TrainerStep.objects.filter(graduate=person).update(note=""),
+        "emails": Message.objects.filter(Q(recipient=person) | Q(to_email__iexact=person.email)).update(
+            to_email=erased_email(person), subject="(erased)", body_text="", body_html="", attachments=[], headers={}
+        ),
+    }
+    MentorProfile.objects.filter(mentor=person).delete()
+    MentorAllocation.objects.filter(Q(officer=person) | Q(mentor=person)).delete()
+    CalendarFeed.objects.filter(user=person).delete()
+    Unsubscription.objects.filter(user=person).delete()
+    person.full_name = ERASED_NAME
+    person.email = erased_email(person)
+    person.job_title = ""
+    person.is_active = False
+    person.is_staff = person.is_superuser = False
+    person.set_unusable_password()
+    person.save()
+    record(
+        Action.PERSON_ERASED,
+        request=request,
+        actor=actor,
+        actor_label="" if actor else f"command line ({via})",
+        obj=person,
+        before=before,
+        after={"email": person.email, "full_name": person.full_name},
+        counts=counts,
+        via=via,
+    )
+    return ErasureResult(person=person, counts=counts)
