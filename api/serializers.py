@@ -132,7 +132,22 @@ class ProgressLogSerializer(serializers.ModelSerializer):
         ]
 
 
+class EstimateSerializer(serializers.Serializer):
+    """A share worked out from counts (projects/quality.py) with its 95% Wilson score interval."""
+
+    value = serializers.FloatField()
+    lower = serializers.FloatField()
+    upper = serializers.FloatField()
+
+
 class LinkageRunSerializer(serializers.ModelSerializer):
+    """Precision, recall and F1 are computed from the counts, null where a figure has no basis (not measured).
+    A self-reported run's typed figures are in reported_precision / reported_recall, never in the measures."""
+
+    precision = EstimateSerializer(read_only=True, allow_null=True)
+    recall = EstimateSerializer(read_only=True, allow_null=True)
+    f1 = EstimateSerializer(read_only=True, allow_null=True)
+
     class Meta:
         model = LinkageRun
         fields = [
@@ -144,8 +159,16 @@ class LinkageRunSerializer(serializers.ModelSerializer):
             "candidate_pairs",
             "matches_accepted",
             "sample_size",
+            "sample_true_matches",
+            "truth_set_size",
+            "truth_set_found",
+            "quality",
+            "reviewed_at",
             "precision",
             "recall",
+            "f1",
+            "reported_precision",
+            "reported_recall",
             "note",
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ig_views, views
+from . import ig_views, showcase_views, views
 
 app_name = "projects"
 
@@ -9,8 +9,8 @@ urlpatterns = [
     path("mine/", views.my_project, name="my_project"),
     path("mentees/", views.mentee_projects, name="mentee_projects"),
     path("mentees/awaiting-comment/", views.logs_awaiting, name="logs_awaiting"),
-    path("showcase/", views.showcase, name="showcase"),
-    path("showcase/<int:pk>/", views.case_study_detail, name="case_study_detail"),
+    path("showcase/", showcase_views.showcase, name="showcase"),
+    path("showcase/<int:pk>/", showcase_views.case_study_detail, name="case_study_detail"),
     path("cohort/<slug:slug>/", views.cohort_projects, name="cohort_projects"),
     path("cohort/<slug:slug>/progress.csv", views.cohort_projects_csv, name="cohort_projects_csv"),
     path("cohort/<slug:slug>/new/", views.project_create, name="project_create"),
@@ -32,5 +32,5 @@ urlpatterns = [
     path("<int:pk>/logs/<int:log_pk>/edit/", views.log_edit, name="log_edit"),
     path("<int:pk>/runs/add/", views.linkage_run_create, name="linkage_run_create"),
     path("<int:pk>/runs/<int:run_pk>/review/", views.linkage_run_review, name="linkage_run_review"),
-    path("<int:pk>/case-study/", views.case_study_edit, name="case_study_edit"),
+    path("<int:pk>/case-study/", showcase_views.case_study_edit, name="case_study_edit"),
 ]

@@ -123,3 +123,27 @@ def test_pagination_is_stable_and_bounded():
     problem = _get("/api/v1/progress-logs/", raw, page_size=101)
     assert problem.status_code == 400
     assert problem.json()["errors"] == {"page_size": ["page_size must be between 1 and 100"]}
+
+
+def test_linkage_runs_give_measures_with_intervals_from_their_counts_and_not_measured_as_null():
+    officer, project = _officer_on_a_project()
+    measured = LinkageRunFactory(project=project, sample_size=200, sample_true_matches=180)
+    LinkageRunFactory(
+        project=project,
+        quality="self_reported",
+        sample_size=0,
+        sample_true_matches=None,
+        reported_precision="0.990",
+        reported_recall="0.950",
+    )
+    _, raw = api_token_create(user=officer, name="mine")
+    rows = {row["id"]: row for row in _get("/api/v1/linkage-runs/", raw).json()["results"]}
+    first = rows.pop(measured.pk)
+    # 180 of 200: 0.9, Wilson 95% interval 0.8506 to 0.9343 (worked by hand from the formula)
+    assert first["precision"]["value"] == pytest.approx(0.9)
+    assert first["precision"]["lower"] == pytest.approx(0.8506, abs=1e-4)
+    assert first["precision"]["upper"] == pytest.approx(0.9343, abs=1e-4)
+    assert (first["recall"], first["f1"], first["quality"]) == (None, None, "waiting")
+    (typed,) = rows.values()
+    assert (typed["precision"], typed["recall"], typed["f1"]) == (None, None, None)
+    assert (typed["reported_precision"], typed["quality"]) == (0.99, "self_reported")
