@@ -90,4 +90,4 @@ def test_password_sign_in_writes_an_audit_row(client):
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=Action.SIGN_IN)
     assert event.actor == user
-    assert event.detail == {"method": "password"}
+    assert event.detail == {"method": "password", "second_factor": "none"}

@@ -45,13 +45,29 @@ def test_score_pairs_exits_1_with_row_errors_for_a_bad_file(exercise, capsys, tm
 
 
 def test_score_pairs_exits_1_from_the_command_line(exercise, tmp_path):
+    import os
     import subprocess
     import sys
 
+    from django.db import connection
+
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("wrong,columns\n")
+    # The command runs in its own process, so it is pointed at the test database (the one the
+    # environment names is not migrated in CI); an in-memory SQLite one cannot be shared, so it gets a file.
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        env["DATABASE_URL"] = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
     done = subprocess.run(
-        [sys.executable, "manage.py", "score_pairs", "no-such-exercise", str(pairs)], capture_output=True, text=True
+        [sys.executable, "manage.py", "score_pairs", "no-such-exercise", str(pairs)],
+        capture_output=True,
+        text=True,
+        env=env,
     )
-    assert done.returncode == 1
+    assert done.returncode == 1, done.stderr
     assert "No exercise with the slug 'no-such-exercise'" in done.stderr

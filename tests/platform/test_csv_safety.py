@@ -26,6 +26,7 @@ from tests.factories import (
     TrainingSessionFactory,
     borough,
 )
+from tests.exercises.conftest import hand_exercise
 from tests.platform.test_url_access import PATTERNS
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,9 @@ def hostile_data():
     lewisham.name = ORGANISATION
     lewisham.save()
     EnrolmentFactory(cohort=cohort, officer=OfficerFactory(full_name=PAYLOADS[5], organisation=lewisham))
+    # A practice exercise's files: synthetic residents, one named by a payload, under the cohort's slug.
+    exercise = hand_exercise(cohort=cohort, slug=cohort.slug)
+    exercise.records.filter(record_id__in=["L1", "R1"]).update(surname=PAYLOADS[1])
     return cohort
 
 
@@ -84,7 +88,7 @@ def test_every_csv_download_is_walked():
 def test_csv_download_neutralises_formula_cells(client, name, route):
     cohort = hostile_data()
     client.force_login(StaffFactory())
-    response = client.get("/" + route.replace("<slug:slug>", cohort.slug))
+    response = client.get("/" + route.replace("<slug:slug>", cohort.slug).replace("<str:side>", "left"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")

@@ -147,7 +147,11 @@ def demo_pk(name: str) -> str:
     if not colon:  # an unnamespaced pattern, such as an old address that only redirects
         return "1"
     first = view.split("_")[0]
-    for model in apps.get_app_config(app_label).get_models():
+    try:
+        models = apps.get_app_config(app_label).get_models()
+    except LookupError:  # a namespace that is not an app label (privacy: views of the home app)
+        models = apps.get_models()
+    for model in models:
         if model._meta.model_name.startswith(first):
             row = model._default_manager.order_by("pk").first()
             if row is not None:

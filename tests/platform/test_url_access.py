@@ -28,7 +28,11 @@ PUBLIC = {
     "projects:ig_approver_decision",  # the IG approver has no account; the signed, expiring link is the key
     "mentoring:calendar_feed",  # the secret token is the credential; unknown tokens get 404
     "trainers:certificate_verify",  # anyone holding a certificate's link can check it; the token is the key
-} | {moved_name(new) for _, new in MOVED}  # old addresses redirect; the new one checks sign-in
+} | {moved_name(new) for _, new in MOVED}
+# The second-factor steps come after the password and before the session is signed in: they need a
+# pending sign-in (accounts/signin.py) instead, and send a visitor without one back to sign-in.
+SIGN_IN_STEPS = {"accounts:sign_in_code", "accounts:two_factor_set_up"}
+PUBLIC |= SIGN_IN_STEPS  # old addresses redirect; the new one checks sign-in
 # The API authenticates by token itself (401 problem+json, never the sign-in page); its docs page needs sign-in.
 PUBLIC |= {f"api:{pattern.name}" for pattern in api_urls.urlpatterns if pattern.name != "docs"}
 
@@ -65,7 +69,7 @@ def test_anonymous_visitor_is_sent_to_sign_in_unless_view_is_public(client, name
     assert is_public == (name in PUBLIC), f"{name} public={is_public}; update PUBLIC only on purpose"
     response = client.get(concrete(route))
     if is_public:
-        assert response.status_code != 302 or "/accounts/login/" not in response["Location"] or name == "home"
+        assert response.status_code != 302 or "/accounts/login/" not in response["Location"] or name in {"home"} | SIGN_IN_STEPS
     else:
         assert response.status_code == 302, f"{name} answered {response.status_code}"
         assert response["Location"].startswith("/accounts/login/?next=")

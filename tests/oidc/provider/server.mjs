@@ -34,7 +34,9 @@ const configuration = {
     token_endpoint_auth_method: 'client_secret_post',
   }],
   pkce: { required: () => true },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  // acr, amr and auth_time in every ID token, as Entra ID sends them: oidc-provider only adds a claim a
+  // scope lists (or the request asks for), so without this a sign-in with MFA looks like a password alone.
+  claims: { openid: ['sub', 'acr', 'amr', 'auth_time'], email: ['email', 'email_verified'], profile: ['name'] },
   // Entra ID puts email and name in the ID token; do the same so the client reads one token.
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: false } },
