@@ -128,7 +128,6 @@ def test_oidc_mfa_in_amr_counts_as_the_second_factor(camden, fresh_page):
     assert AuditEvent.objects.get(action=Action.SIGN_IN, actor=mentor).detail["method"] == "oidc:camden"
 
 
-
 def test_oidc_without_mfa_in_amr_leaves_a_mentor_owing_the_second_factor(camden, fresh_page):
     mentor = MentorFactory(email="sso.mentor2@camden.example.org", organisation=camden.organisation)
     provider_sign_in(fresh_page, "sso.mentor2@camden.example.org", "sso.mentor.nomfa")
@@ -138,6 +137,7 @@ def test_oidc_without_mfa_in_amr_leaves_a_mentor_owing_the_second_factor(camden,
     assert not AuditEvent.objects.filter(action=Action.SIGN_IN, actor=mentor).exists()
     fresh_page.goto("/")
     assert "/accounts/login/" in fresh_page.url
+
 
 def test_oidc_staff_see_and_unlink_a_linked_identity(camden, page, live_server):
     officer = OfficerFactory(email="linked@camden.example.org", organisation=camden.organisation)

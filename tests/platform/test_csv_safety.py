@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from cohorts import exports, services
 from common.csvfile import FORMULA_TRIGGERS, csv_cell, csv_value
+from tests.exercises.conftest import hand_exercise
 from tests.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -26,7 +27,6 @@ from tests.factories import (
     TrainingSessionFactory,
     borough,
 )
-from tests.exercises.conftest import hand_exercise
 from tests.platform.test_url_access import PATTERNS
 
 pytestmark = pytest.mark.django_db
