@@ -194,3 +194,22 @@ def test_password_change(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-much-longer-passphrase")
+
+
+@pytest.mark.parametrize(
+    ("new", "error"),
+    [
+        ("short-pass1", "This password is too short. It must contain at least 12 characters."),
+        ("123456789012345", "This password is entirely numeric."),
+        ("qwerty123456", "This password is too common."),
+    ],
+)
+def test_password_change_refuses_short_numeric_and_common_passwords(client, new, error):
+    user = OfficerFactory()
+    client.force_login(user)
+    data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    response = client.post("/accounts/password-change/", data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
