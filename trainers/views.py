@@ -10,9 +10,11 @@ from cohorts import selectors as cohort_selectors
 from cohorts.services import CohortError
 from common.csvfile import csv_response
 from common.formatting import format_date
+from common.listing import listing
 from common.site import absolute_url
 
 from . import charts, exports, forms, impact, selectors, services, uplift
+from .filters import CASCADE_COLUMNS, CascadeSessionFilter
 from .learning_views import uplift_chart
 
 # --- graduation and certificates ---
@@ -129,7 +131,11 @@ def graduate_detail(request, pk: int):
 @staff_required
 @require_GET
 def cascade_session_list(request):
-    return render(request, "trainers/cascade_session_list.html", {"sessions": selectors.cascade_sessions_all()})
+    sessions = listing(
+        request, selectors.cascade_sessions_all(), filterset_class=CascadeSessionFilter, columns=CASCADE_COLUMNS
+    )
+    context = {"listing": sessions, "page": sessions.page, "sessions": sessions.rows}
+    return render(request, "trainers/cascade_session_list.html", context)
 
 
 @staff_required
