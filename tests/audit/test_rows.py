@@ -5,8 +5,12 @@ and then reads the row: what, who, from which address, which object, and before/
 This file: signing in and out, lockouts, the second factor, roles and refusals. Domain changes,
 downloads and staff views of private records are in test_rows_domain.py."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.conf import settings
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
@@ -27,6 +31,12 @@ SET_UP = "/accounts/account/two-factor/set-up/"
 
 def with_app(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="App", key=twofactor.new_secret(), confirmed=True, tolerance=1)
+
+
+def signed_in_as(user):
+    client = web()
+    client.force_login(user)
+    return client
 
 
 def password_step(client, email: str, password: str = PASSWORD):
@@ -186,6 +196,31 @@ def test_sign_out_after_the_idle_warning_says_why():
     client.post("/accounts/logout/", {"reason": "idle"})
     event = the_row(Action.SIGN_OUT)
     assert (event.actor, event.detail) == (officer, {"reason": "idle_timeout"})
+
+
+def test_a_session_signed_out_for_being_idle_writes_a_row_saying_so():
+    officer = OfficerFactory()
+    client = web()
+    client.force_login(officer)
+    client.get("/")
+    later = timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)
+    with time_machine.travel(later, tick=False):
+        assert client.get("/").status_code == 302
+        event = the_row(Action.SIGN_OUT)
+    assert (event.actor, event.ip_address, event.detail) == (officer, ADDRESS, {"reason": "idle_timeout"})
+    assert about(event) == ref(officer)
+
+
+def test_staff_signing_someone_out_everywhere_writes_a_row_naming_both():
+    officer = OfficerFactory()
+    web().force_login(officer)
+    staff = StaffFactory()
+    assert signed_in_as(staff).post(f"/accounts/people/{officer.pk}/sign-out-everywhere/").status_code == 302
+
+    event = the_row(Action.SIGN_OUT_EVERYWHERE)
+    assert (event.actor, event.ip_address) == (staff, ADDRESS)
+    assert about(event) == ref(officer)
+    assert event.detail == {"own": False, "sessions": 1}
 
 
 def test_signing_out_anonymously_writes_no_row():
