@@ -13,6 +13,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import User
 from audit.actions import Action
 from audit.models import AuditEvent
 from cohorts import services as cohort_services
@@ -27,6 +28,7 @@ from tests.factories import (
     BookingFactory,
     CohortFactory,
     EnrolmentFactory,
+    MentorFactory,
     OfficerFactory,
     ProgressLogFactory,
     ProjectFactory,
@@ -104,6 +106,38 @@ def test_staff_score_row_has_the_score_before_and_after():
     rows = list(AuditEvent.objects.filter(action=Action.APPLICATION_SCORED).order_by("id"))
     assert [(row.before, row.after) for row in rows] == [({}, {"score": 3}), ({"score": 3}, {"score": 5})]
     assert {(row.actor, row.ip_address, about(row)) for row in rows} == {(staff, ADDRESS, ref(enrolment))}
+
+
+def test_a_roster_import_writes_a_row_for_each_place_and_each_new_officer_role():
+    cohort = CohortFactory(capacity=10)
+    waiting = EnrolmentFactory(cohort=cohort, status="waitlisted", waitlist_position=1)
+    mentor = MentorFactory(email="mentor.person@example.org")
+    staff = StaffFactory()
+    content = (
+        "email,full_name,organisation,job_title,stream\n"
+        "new@example.org,New Officer,Camden,Analyst,\n"
+        f"{waiting.officer.email},Waiting Officer,Camden,Analyst,\n"
+        "mentor.person@example.org,Mentor Person,Hackney,Lead,\n"
+    )
+    response = signed_in(staff).post(f"/cohorts/{cohort.slug}/roster/import/", {"content": content})
+    assert response.status_code == 302
+
+    places = AuditEvent.objects.filter(action=Action.ENROLMENT_STATUS_CHANGED)
+    by_officer = {Enrolment.objects.get(pk=row.object_id).officer.email: row for row in places}
+    assert {email: row.before for email, row in by_officer.items()} == {
+        "new@example.org": {"status": "applied"},
+        waiting.officer.email: {"status": "waitlisted"},
+        "mentor.person@example.org": {"status": "applied"},
+    }
+    assert {(row.actor, row.ip_address, str(row.after)) for row in places} == {
+        (staff, ADDRESS, "{'status': 'selected'}")
+    }
+    roles = {row.object_id: row for row in AuditEvent.objects.filter(action=Action.ROLE_CHANGED)}
+    new = User.objects.get(email="new@example.org")
+    assert set(roles) == {str(new.pk), str(mentor.pk)}
+    assert (roles[str(new.pk)].before, roles[str(new.pk)].after) == ({}, {"is_officer": True, "is_active": True})
+    assert (roles[str(mentor.pk)].before, roles[str(mentor.pk)].after) == ({"is_officer": False}, {"is_officer": True})
+    assert {(row.actor, row.ip_address) for row in roles.values()} == {(staff, ADDRESS)}
 
 
 # --- IG ---
