@@ -319,3 +319,23 @@ def test_an_officer_refused_a_staff_page_writes_a_denial_row():
     event = the_row(Action.PERMISSION_DENIED)
     assert (event.actor, event.ip_address) == (officer, ADDRESS)
     assert event.detail == {"path": "/accounts/people/", "method": "GET"}
+
+
+def test_roles_changed_in_the_django_admin_are_recorded_too():
+    admin = StaffFactory(is_staff=True, is_superuser=True)
+    officer = OfficerFactory()
+    data = {
+        "email": officer.email,
+        "full_name": officer.full_name,
+        "job_title": "",
+        "organisation": officer.organisation_id,
+    }
+    data |= {"is_programme_staff": "on", "is_officer": "on", "is_active": "on"}
+    response = signed_in_as(admin).post(f"/admin/accounts/user/{officer.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    event = the_row(Action.ROLE_CHANGED)
+    assert (event.actor, event.ip_address) == (admin, ADDRESS)
+    assert about(event) == ref(officer)
+    assert (event.before, event.after) == ({"is_programme_staff": False}, {"is_programme_staff": True})
+    assert event.detail == {"via": "admin"}
