@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from audit.actions import Action
+from audit.log import changes, record, snapshot
+
 from .models import IdentityProvider, LinkedIdentity, User
+from .services import ROLE_FIELDS
+
+# The admin can also grant Django's own admin rights, so a change to those is a role change too.
+ADMIN_ROLE_FIELDS = [*ROLE_FIELDS, "is_staff", "is_superuser"]
 
 
 @admin.register(User)
@@ -17,6 +24,17 @@ class UserAdmin(DjangoUserAdmin):
         ("Admin", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        """Roles changed here are recorded as on the people pages (inside the admin's transaction)."""
+        old = snapshot(User.objects.get(pk=obj.pk), ADMIN_ROLE_FIELDS) if change else {}
+        super().save_model(request, obj, form, change)
+        if change:
+            before, after = changes(obj, ADMIN_ROLE_FIELDS, old)
+        else:
+            before, after = {}, {name: value for name, value in snapshot(obj, ADMIN_ROLE_FIELDS).items() if value}
+        if after:
+            record(Action.ROLE_CHANGED, request=request, obj=obj, before=before, after=after, via="admin")
 
 
 @admin.register(IdentityProvider)

@@ -5,7 +5,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from audit.actions import Action
-from audit.log import changes, record, snapshot
+from audit.log import changes, record, record_many, snapshot
 from common.site import absolute_url
 
 from .mail import account_email_queue, account_emails_queue_many
@@ -79,6 +79,9 @@ def officers_create_many(*, people: list[dict], created_by: User | None = None) 
         user.full_clean(exclude=["organisation"], validate_unique=False, validate_constraints=False)
         users.append(user)
     users = User.objects.bulk_create(users)
+    if created_by is not None:  # as user_create: the officer role each new account was given
+        added = [(user, {}, {"is_officer": True, "is_active": True}) for user in users]
+        record_many(Action.ROLE_CHANGED, added, actor=created_by, added=True)
     account_emails_queue_many(
         emails=[
             {

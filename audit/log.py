@@ -42,6 +42,48 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _event(
+    action: str,
+    *,
+    request=None,
+    actor=None,
+    actor_label: str = "",
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    detail: dict,
+) -> AuditEvent:
+    """The unsaved row: the actor defaults to the request's signed-in user; without a request, the
+    request being served (if any) gives the address and the actor."""
+    if request is None:
+        request = current_request.get()
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    if actor is not None and not actor_label:
+        actor_label = getattr(actor, "email", "") or str(actor)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    return AuditEvent(
+        actor=actor,
+        actor_label=actor_label[:254],
+        ip_address=client_ip(request),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=object_repr[:200],
+        before=_json_safe(before),
+        after=_json_safe(after),
+        detail=_json_safe(detail),
+    )
+
+
 def record(
     action: str,
     *,
@@ -58,30 +100,48 @@ def record(
 ) -> AuditEvent:
     """Append one row. The actor defaults to the request's signed-in user; without a request, the
     request being served (if any) gives the address and the actor."""
-    if request is None:
-        request = current_request.get()
-    if actor is None and request is not None:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            actor = user
-    if actor is not None and not actor_label:
-        actor_label = getattr(actor, "email", "") or str(actor)
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-        object_repr = object_repr or str(obj)
-    return AuditEvent.objects.create(
+    event = _event(
+        action,
+        request=request,
         actor=actor,
-        actor_label=actor_label[:254],
-        ip_address=client_ip(request),
-        action=action,
+        actor_label=actor_label,
+        obj=obj,
         object_type=object_type,
-        object_id=str(object_id or ""),
-        object_repr=object_repr[:200],
-        before=_json_safe(before),
-        after=_json_safe(after),
-        detail=_json_safe(detail),
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        detail=detail,
     )
+    event.save()
+    return event
+
+
+def record_many(
+    action: str,
+    changes: list[tuple[models.Model, dict | None, dict | None]],
+    *,
+    request=None,
+    actor=None,
+    actor_label: str = "",
+    **detail: Any,
+) -> list[AuditEvent]:
+    """`record` for a batch written in bulk (a roster import): one row per (obj, before, after), the
+    same actor and detail on each, in one INSERT, so the batch's query count does not grow with it."""
+    events = [
+        _event(
+            action,
+            request=request,
+            actor=actor,
+            actor_label=actor_label,
+            obj=obj,
+            before=before,
+            after=after,
+            detail=detail,
+        )
+        for obj, before, after in changes
+    ]
+    return AuditEvent.objects.bulk_create(events)
 
 
 def changes(instance: models.Model, fields: list[str], old: dict) -> tuple[dict, dict]:

@@ -7,7 +7,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from common.csvfile import csv_text
@@ -67,6 +68,12 @@ def _events(request) -> AuditEventFilter:
 @require_GET
 def event_list(request):
     events = _events(request)
+    if request.GET.get("format") == "csv" and events.is_bound and not events.is_valid():
+        # A download cannot show an error summary, and ignoring the filter would hand over every row:
+        # send them to the page, which says what is wrong.
+        query = request.GET.copy()
+        query.pop("format")
+        return redirect(f"{reverse('audit:event_list')}?{query.urlencode()}")
     if request.GET.get("format") == "csv":
         rows = [
             [

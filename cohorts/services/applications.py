@@ -125,9 +125,10 @@ def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
     enrolment.manager_decided_at = timezone.now()
     enrolment.save(update_fields=["manager_decision", "manager_decided_at"])
     verb = "approved" if approve else "declined"
+    manager = f"line manager {enrolment.line_manager_email}"
     record(
         Action.APPLICATION_MANAGER_DECIDED,
-        actor_label=f"line manager {enrolment.line_manager_email}",
+        actor_label=manager,
         obj=enrolment,
         before={"manager_decision": previous_decision},
         after={"manager_decision": enrolment.manager_decision},
@@ -135,7 +136,7 @@ def manager_decide(*, enrolment: Enrolment, approve: bool) -> Enrolment:
     note = f"Line manager {enrolment.line_manager_email} {'changed their answer: ' if changed else ''}{verb}"
     status = Enrolment.Status.MANAGER_APPROVED if approve else Enrolment.Status.APPLIED
     if enrolment.status != status:
-        enrolment_set_status(enrolment=enrolment, status=status, actor=None, note=note)
+        enrolment_set_status(enrolment=enrolment, status=status, actor=None, note=note, actor_label=manager)
     else:
         EnrolmentEvent.objects.create(
             enrolment=enrolment, from_status=enrolment.status, to_status=enrolment.status, note=note

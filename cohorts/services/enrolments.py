@@ -38,9 +38,12 @@ GRADUATED = "{officer} has graduated: their place cannot be changed"
 
 
 @transaction.atomic
-def enrolment_set_status(*, enrolment: Enrolment, status: str, actor: User | None, note: str = "") -> Enrolment:
+def enrolment_set_status(
+    *, enrolment: Enrolment, status: str, actor: User | None, note: str = "", actor_label: str = ""
+) -> Enrolment:
     """Every change of an enrolment's status is recorded with who made it and when. A graduate's place
-    is final: their certificate says they completed the cohort."""
+    is final: their certificate says they completed the cohort. `actor_label` names who acted when
+    they have no account (the line manager answering through their link)."""
     previous = enrolment.status
     if previous == Enrolment.Status.COMPLETED and status != previous:
         raise CohortError(GRADUATED.format(officer=enrolment.officer))
@@ -50,6 +53,7 @@ def enrolment_set_status(*, enrolment: Enrolment, status: str, actor: User | Non
     record(
         Action.ENROLMENT_STATUS_CHANGED,
         actor=actor,
+        actor_label=actor_label,
         obj=enrolment,
         before={"status": previous},
         after={"status": status},

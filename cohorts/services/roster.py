@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from audit.actions import Action
+from audit.log import record_many
 from common.csvfile import csv_dict_reader
 
 from ..models import (
@@ -184,6 +186,8 @@ def roster_import(*, cohort: Cohort, content: bytes | str, actor: User | None, d
             promoted.append(officer)
     if promoted:
         User.objects.bulk_update(promoted, ["is_officer", "organisation"])
+        changes = [(officer, {"is_officer": False}, {"is_officer": True}) for officer in promoted]
+        record_many(Action.ROLE_CHANGED, changes, actor=actor, via="roster import")
 
     existing = {
         enrolment.officer_id: enrolment
@@ -227,6 +231,12 @@ def roster_import(*, cohort: Cohort, content: bytes | str, actor: User | None, d
             note="Imported from roster",
         )
         for enrolment, previous in events
+    )
+    record_many(
+        Action.ENROLMENT_STATUS_CHANGED,
+        [(enrolment, {"status": previous}, {"status": Enrolment.Status.SELECTED}) for enrolment, previous in events],
+        actor=actor,
+        note="Imported from roster",
     )
     result.saved = True
     return result
