@@ -86,16 +86,29 @@ def erasure_consequences(person: User) -> list[str]:
     ]
 
 
-@transaction.atomic
 def person_erase(*, person: User, actor: User | None, request=None, via: str = "web") -> ErasureResult:
     """Erases a person, or raises ErasureRefused with the reasons (which are recorded too)."""
-    person = User.objects.select_for_update().get(pk=person.pk)
-    if is_erased(person):
-        raise ErasureRefused([f"{person.full_name} has already been erased"])
-    reasons = erasure_obstacles(person)
-    if reasons:
-        record(Action.ERASURE_REFUSED, request=request, actor=actor, obj=person, reasons=reasons, via=via)
-        raise ErasureRefused(reasons)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        if is_erased(locked):
+            raise ErasureRefused([f"{locked.full_name} has already been erased"])
+        reasons = erasure_obstacles(locked)
+        if not reasons:
+            return _erase(locked, actor=actor, request=request, via=via)
+    # Recorded after the transaction that changed nothing: raising inside it would roll the row back.
+    record(
+        Action.ERASURE_REFUSED,
+        request=request,
+        actor=actor,
+        actor_label="" if actor else f"command line ({via})",
+        obj=locked,
+        reasons=reasons,
+        via=via,
+    )
+    raise ErasureRefused(reasons)
+
+
+def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureResult:
     before = {"email": person.email, "full_name": person.full_name}
     counts = {
         "progress_logs": ProgressLog.objects.filter(officer=person).update(
