@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import LinkedIdentity, User
+from accounts.sessions import sessions_end
 from audit.actions import Action
 from audit.log import record
-from cohorts.models import ApplicationScore, Cohort, Enrolment, EnrolmentEvent
-from mentoring.models import Booking, CalendarFeed, MentorAllocation, MentorProfile
+from cohorts.models import ApplicationScore, Cohort, Enrolment, EnrolmentEvent, SessionFeedback
+from mentoring.models import AvailabilityException, Booking, CalendarFeed, MentorAllocation, MentorProfile
 from notifications.models import Message, Unsubscription
 from projects.models import LogComment, Milestone, ProgressLog
 from trainers.models import CascadeSession, TrainerStep
@@ -125,6 +126,9 @@ def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureRes
         ),
         "application_history_notes": EnrolmentEvent.objects.filter(enrolment__officer=person).update(note=""),
         "scores_written": ApplicationScore.objects.filter(scorer=person).update(comment=""),
+        # Ratings stay for the session's averages; the words go.
+        "session_feedback": SessionFeedback.objects.filter(officer=person).update(went_well="", to_change=""),
+        "leave_reasons": AvailabilityException.objects.filter(mentor=person).update(reason=""),
         "milestone_notes": Milestone.objects.filter(done_by=person).update(note="", evidence_url=""),
         "bookings_as_officer": Booking.objects.filter(officer=person).update(
             agenda=ERASED_TEXT, feedback=ERASED_TEXT, move_reason=""
@@ -142,6 +146,10 @@ def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureRes
     MentorAllocation.objects.filter(Q(officer=person) | Q(mentor=person)).delete()
     CalendarFeed.objects.filter(user=person).delete()
     Unsubscription.objects.filter(user=person).delete()
+    # Their council's sign-in (which holds the email they had there) and their open sessions (with
+    # addresses and browsers) go too; the unusable password alone would leave those rows behind.
+    LinkedIdentity.objects.filter(user=person).delete()
+    counts["sessions_ended"] = sessions_end(user=person)
     person.full_name = ERASED_NAME
     person.email = erased_email(person)
     person.job_title = ""

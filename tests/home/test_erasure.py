@@ -11,13 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import IdentityProvider, LinkedIdentity, User, UserSession
 from audit.actions import Action
 from audit.models import AuditEvent
-from cohorts.models import Enrolment
+from cohorts.models import Enrolment, SessionFeedback
 from home import erasure
 from home.erasure import ERASED_NAME, erased_email, erasure_obstacles, person_erase
-from mentoring.models import Booking
+from mentoring.models import AvailabilityException, Booking
 from notifications.models import Message
 from projects.models import ProgressLog
 from tests.factories import (
@@ -26,9 +26,11 @@ from tests.factories import (
     EnrolmentFactory,
     MessageFactory,
     OfficerFactory,
+    OrganisationFactory,
     ProgressLogFactory,
     RunningCohortFactory,
     StaffFactory,
+    TrainingSessionFactory,
 )
 from trainers.models import CascadeSession
 
@@ -248,3 +250,36 @@ def test_erase_person_command_refuses_with_the_reason_and_changes_nothing():
 def test_erase_person_command_refuses_an_unknown_email():
     with pytest.raises(CommandError, match=re.escape("Nobody has the email address nobody@example.org")):
         call_command("erase_person", "nobody@example.org")
+
+
+def test_erasure_removes_session_feedback_words_leave_reasons_the_council_sign_in_and_open_sessions():
+    enrolment = EnrolmentFactory(status=Enrolment.Status.COMPLETED)
+    officer = enrolment.officer
+    feedback = SessionFeedback.objects.create(
+        session=TrainingSessionFactory(cohort=enrolment.cohort), officer=officer, pace=4, clarity=3, usefulness=5,
+        went_well="My manager finally let me code", to_change="Less time on slides",
+    )  # fmt: skip
+    leave = AvailabilityException.objects.create(
+        mentor=officer, starts_on=timezone.localdate(), ends_on=timezone.localdate(), reason="Hospital appointment"
+    )
+    provider = IdentityProvider.objects.create(
+        organisation=OrganisationFactory(), slug="council", display_name="Council", issuer="https://id.example.org",
+        client_id="bootcamp", client_secret_env="OIDC_SECRET_COUNCIL", allowed_domains="example.org",
+    )  # fmt: skip
+    LinkedIdentity.objects.create(
+        user=officer, provider=provider, issuer=provider.issuer, subject="abc-123", email_at_link=officer.email
+    )
+    signed_in = Client()
+    signed_in.post(reverse("accounts:login"), {"username": officer.email, "password": PASSWORD})
+    assert UserSession.objects.filter(user=officer).count() == 1
+
+    result = person_erase(person=officer, actor=StaffFactory())
+
+    feedback.refresh_from_db()
+    assert (feedback.went_well, feedback.to_change, feedback.pace, feedback.usefulness) == ("", "", 4, 5)
+    leave.refresh_from_db()
+    assert leave.reason == ""
+    assert not LinkedIdentity.objects.filter(user=officer).exists()
+    assert not UserSession.objects.filter(user=officer).exists()
+    assert result.counts["sessions_ended"] == 1
+    assert signed_in.get(reverse("home")).status_code == 302
