@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.actions import Action
 from audit.models import AuditEvent
+from cohorts.models import SessionFeedback
 from home.subject_access import subject_access_build
 from mentoring.models import Booking
 from notifications.models import Message
@@ -36,6 +37,7 @@ FILES = {
     "profile": "profile.json",
     "applications": ("applications.json", "applications.csv"),
     "attendance": "attendance.csv",
+    "session feedback": "session_feedback.csv",
     "projects": "projects.json",
     "logs": "progress_logs.csv",
     "bookings": "bookings.csv",
@@ -72,8 +74,18 @@ def demo():
         LogComment.objects.create(log=log, author=person, body=f"{marker} comment")
         Booking.objects.filter(officer=person).update(agenda=f"{marker} agenda", feedback=f"{marker} feedback")
         MessageFactory(recipient=person, subject=f"{marker} subject", body_text=f"{marker} body")
+        unanswered = person.enrolments.get(cohort__slug="pilot").attendances.exclude(session__feedback__officer=person)
+        SessionFeedback.objects.create(
+            session=unanswered.first().session, officer=person, pace=2, clarity=2, usefulness=2,
+            went_well=f"{marker} feedback words",
+        )  # fmt: skip
     # officer@ is not a graduate in the demo: give them a cascade session so that file has a row.
     CascadeSessionFactory(graduate=officer, topic="Address cleaning for my team")
+    marked = officer.enrolments.get(cohort__slug="pilot").attendances.exclude(session__feedback__officer=officer)
+    SessionFeedback.objects.create(
+        session=marked.first().session, officer=officer, pace=3, clarity=4, usefulness=5,
+        went_well="Feedback only officer@ gave",
+    )  # fmt: skip
     return officer, other, partner
 
 
@@ -103,6 +115,9 @@ def test_subject_access_zip_holds_each_kind_of_the_officers_data_as_json_and_csv
         Booking.objects.filter(officer=officer).values_list("agenda", flat=True)
     )
     assert [row["Topic"] for row in csv_rows(files["cascade_sessions.csv"])] == ["Address cleaning for my team"]
+    feedback = csv_rows(files["session_feedback.csv"])
+    assert len(feedback) == SessionFeedback.objects.filter(officer=officer).count()
+    assert "Feedback only officer@ gave" in [row["What worked well"] for row in feedback]
     emails = csv_rows(files["emails.csv"])
     assert {row["To"] for row in emails} == {"officer@example.org"}
     assert len(emails) == Message.objects.filter(recipient=officer).count() > 0
@@ -117,7 +132,7 @@ def test_subject_access_zip_holds_nothing_of_another_officer(demo, client):
     assert any("Met the data owners and agreed the scope." in text for text in files.values())
     for person, marker in markers(other, partner):
         words = [person.email, person.full_name, *person.full_name.split(), marker]
-        words += list(person.projects.exclude(officers=officer).values_list("title", flat=True))
+        words += list(person.projects.exclude(pk__in=officer.projects.values("pk")).values_list("title", flat=True))
         # The demo's logs and welcome emails are word for word the same for everyone: the fixture's markers
         # stand for what only they wrote or received.
         for name, text in files.items():
