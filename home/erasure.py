@@ -111,6 +111,9 @@ def person_erase(*, person: User, actor: User | None, request=None, via: str = "
 
 def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureResult:
     before = {"email": person.email, "full_name": person.full_name}
+    to_them = Message.objects.filter(Q(recipient=person) | Q(to_email__iexact=person.email))
+    # An email still waiting would otherwise go out, blank, to the erased address.
+    emails_cancelled = to_them.filter(status=Message.Status.QUEUED).update(status=Message.Status.CANCELLED)
     counts = {
         "progress_logs": ProgressLog.objects.filter(officer=person).update(
             what_i_did=ERASED_TEXT, whats_next=ERASED_TEXT, blockers=ERASED_TEXT
@@ -138,9 +141,10 @@ def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureRes
         ),
         "cascade_sessions": CascadeSession.objects.filter(graduate=person).update(attendee_emails=[]),
         "trainer_steps": TrainerStep.objects.filter(graduate=person).update(note=""),
-        "emails": Message.objects.filter(Q(recipient=person) | Q(to_email__iexact=person.email)).update(
+        "emails": to_them.update(
             to_email=erased_email(person), subject="(erased)", body_text="", body_html="", attachments=[], headers={}
         ),
+        "emails_cancelled": emails_cancelled,
     }
     MentorProfile.objects.filter(mentor=person).delete()
     MentorAllocation.objects.filter(Q(officer=person) | Q(mentor=person)).delete()

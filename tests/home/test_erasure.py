@@ -19,6 +19,7 @@ from home import erasure
 from home.erasure import ERASED_NAME, erased_email, erasure_obstacles, person_erase
 from mentoring.models import AvailabilityException, Booking
 from notifications.models import Message
+from notifications.sending import message_deliver
 from projects.models import ProgressLog
 from tests.factories import (
     PASSWORD,
@@ -283,3 +284,17 @@ def test_erasure_removes_session_feedback_words_leave_reasons_the_council_sign_i
     assert not UserSession.objects.filter(user=officer).exists()
     assert result.counts["sessions_ended"] == 1
     assert signed_in.get(reverse("home")).status_code == 302
+
+
+def test_erasure_cancels_the_emails_still_waiting_to_go_to_the_person(mailoutbox):
+    officer = OfficerFactory()
+    waiting = MessageFactory(recipient=officer, status=Message.Status.QUEUED, subject="Your session tomorrow")
+    sent = MessageFactory(recipient=officer, status=Message.Status.SENT, sent_at=timezone.now())
+
+    person_erase(person=officer, actor=StaffFactory())
+
+    waiting.refresh_from_db()
+    sent.refresh_from_db()
+    assert (waiting.status, sent.status) == (Message.Status.CANCELLED, Message.Status.SENT)
+    assert message_deliver(message_id=waiting.pk) is False
+    assert mailoutbox == []
