@@ -1,10 +1,12 @@
-"""The privacy pages in a real browser: the notice, an officer's download, staff's refused erasure."""
+"""The privacy pages in a real browser: the notice, an officer's download from their account page, staff's
+refused erasure."""
 
 import io
 import json
 import zipfile
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import User
 from home.retention import RULES
@@ -24,11 +26,13 @@ def test_privacy_notice_shows_the_retention_schedule_and_is_accessible(page):
     assert_accessible(page, "privacy-notice")
 
 
-def test_officer_downloads_their_data_from_the_footer_link(page):
+def test_officer_downloads_their_data_from_the_account_page(page):
     officer = OfficerFactory(email="browser.officer@example.org", full_name="Rosa Browser")
     sign_in(page, officer.email, PASSWORD)
 
-    page.get_by_role("link", name="Download your data").first.click()
+    page.goto(reverse("accounts:account"))
+    assert_accessible(page, "account-your-data")
+    page.get_by_role("link", name="Download a copy of the data we hold about you").click()
     page.wait_for_url("**/account/your-data/")
     assert_accessible(page, "your-data")
     with page.expect_download() as download_info:

@@ -147,8 +147,8 @@ def test_officer_downloads_their_own_zip_from_the_account_page_and_it_is_audited
     ProgressLogFactory(project__cohort=cohort, project__officers=[officer], what_i_did="Linked two lists")
     client.force_login(officer)
 
-    page = client.get(reverse("home"))
-    assert reverse("privacy:your_data").encode() in page.content
+    account = client.get(reverse("accounts:account")).content.decode()
+    assert f'href="{reverse("privacy:your_data")}">Download a copy of the data we hold about you</a>' in account
     assert b"Download your data (zip)" in client.get(reverse("privacy:your_data")).content
     response = client.post(reverse("privacy:your_data"))
 
