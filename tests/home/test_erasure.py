@@ -298,3 +298,16 @@ def test_erasure_cancels_the_emails_still_waiting_to_go_to_the_person(mailoutbox
     assert (waiting.status, sent.status) == (Message.Status.CANCELLED, Message.Status.SENT)
     assert message_deliver(message_id=waiting.pk) is False
     assert mailoutbox == []
+
+
+def test_a_person_is_erased_once_the_page_and_the_command_say_so(client):
+    officer = OfficerFactory()
+    person_erase(person=officer, actor=StaffFactory())
+    client.force_login(StaffFactory())
+
+    response = client.post(reverse("privacy:person_erase", args=[officer.pk]), follow=True)
+
+    assert "This person has already been erased." in response.content.decode()
+    with pytest.raises(CommandError, match="Not erased: Erased person has already been erased"):
+        call_command("erase_person", erased_email(officer))
+    assert AuditEvent.objects.filter(action=Action.PERSON_ERASED).count() == 1

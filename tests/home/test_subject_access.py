@@ -233,3 +233,18 @@ def test_subject_access_export_command_refuses_an_unknown_email(tmp_path):
     with pytest.raises(CommandError, match=re.escape("Nobody has the email address nobody@example.org")):
         call_command("subject_access_export", "nobody@example.org", "--out", str(tmp_path / "x.zip"))
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_mentors_zip_holds_their_notes_but_not_the_officer_they_met():
+    officer = OfficerFactory(full_name="Quentin Mentee")
+    booking = BookingFactory(officer=officer, agenda="My manager is difficult", feedback="Great session")
+    Booking.objects.filter(pk=booking.pk).update(notes="Went through blocking rules", action_points="Try Splink")
+
+    files = unzip(subject_access_build(person=booking.mentor))
+
+    rows = csv_rows(files["bookings.csv"])
+    assert [(r["You were"], r["Notes"], r["Action points"]) for r in rows] == [
+        ("mentor", "Went through blocking rules", "Try Splink")
+    ]
+    for word in ("Quentin", "Mentee", officer.email, "My manager is difficult", "Great session"):
+        assert all(word not in text for text in files.values()), word
