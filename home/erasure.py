@@ -81,8 +81,9 @@ def erasure_consequences(person: User) -> list[str]:
         "details (status and history stay).",
         "Comments, notes and feedback they wrote are removed; mentoring sessions, attendance marks, cascade "
         "sessions and graduations stay as counts.",
-        "Emails sent to them lose their address, subject and text.",
-        "They can no longer sign in and every session they have open ends.",
+        "Emails sent to them lose their address, subject and text; any not sent yet are cancelled.",
+        "They can no longer sign in (a link to their council’s sign-in is removed) and every session they have "
+        "open ends.",
         "The audit log keeps its rows for 6 years, as the retention schedule says.",
     ]
 
