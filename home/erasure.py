@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import LinkedIdentity, User
+from accounts.sessions import sessions_end
 from audit.actions import Action
 from audit.log import record
-from cohorts.models import ApplicationScore, Cohort, Enrolment, EnrolmentEvent
-from mentoring.models import Booking, CalendarFeed, MentorAllocation, MentorProfile
+from cohorts.models import ApplicationScore, Cohort, Enrolment, EnrolmentEvent, SessionFeedback
+from mentoring.models import AvailabilityException, Booking, CalendarFeed, MentorAllocation, MentorProfile
 from notifications.models import Message, Unsubscription
 from projects.models import LogComment, Milestone, ProgressLog
 from trainers.models import CascadeSession, TrainerStep
@@ -80,23 +81,40 @@ def erasure_consequences(person: User) -> list[str]:
         "details (status and history stay).",
         "Comments, notes and feedback they wrote are removed; mentoring sessions, attendance marks, cascade "
         "sessions and graduations stay as counts.",
-        "Emails sent to them lose their address, subject and text.",
-        "They can no longer sign in and every session they have open ends.",
+        "Emails sent to them lose their address, subject and text; any not sent yet are cancelled.",
+        "They can no longer sign in (a link to their council’s sign-in is removed) and every session they have "
+        "open ends.",
         "The audit log keeps its rows for 6 years, as the retention schedule says.",
     ]
 
 
-@transaction.atomic
 def person_erase(*, person: User, actor: User | None, request=None, via: str = "web") -> ErasureResult:
     """Erases a person, or raises ErasureRefused with the reasons (which are recorded too)."""
-    person = User.objects.select_for_update().get(pk=person.pk)
-    if is_erased(person):
-        raise ErasureRefused([f"{person.full_name} has already been erased"])
-    reasons = erasure_obstacles(person)
-    if reasons:
-        record(Action.ERASURE_REFUSED, request=request, actor=actor, obj=person, reasons=reasons, via=via)
-        raise ErasureRefused(reasons)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=person.pk)
+        if is_erased(locked):
+            raise ErasureRefused([f"{locked.full_name} has already been erased"])
+        reasons = erasure_obstacles(locked)
+        if not reasons:
+            return _erase(locked, actor=actor, request=request, via=via)
+    # Recorded after the transaction that changed nothing: raising inside it would roll the row back.
+    record(
+        Action.ERASURE_REFUSED,
+        request=request,
+        actor=actor,
+        actor_label="" if actor else f"command line ({via})",
+        obj=locked,
+        reasons=reasons,
+        via=via,
+    )
+    raise ErasureRefused(reasons)
+
+
+def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureResult:
     before = {"email": person.email, "full_name": person.full_name}
+    to_them = Message.objects.filter(Q(recipient=person) | Q(to_email__iexact=person.email))
+    # An email still waiting would otherwise go out, blank, to the erased address.
+    emails_cancelled = to_them.filter(status=Message.Status.QUEUED).update(status=Message.Status.CANCELLED)
     counts = {
         "progress_logs": ProgressLog.objects.filter(officer=person).update(
             what_i_did=ERASED_TEXT, whats_next=ERASED_TEXT, blockers=ERASED_TEXT
@@ -112,6 +130,9 @@ def person_erase(*, person: User, actor: User | None, request=None, via: str = "
         ),
         "application_history_notes": EnrolmentEvent.objects.filter(enrolment__officer=person).update(note=""),
         "scores_written": ApplicationScore.objects.filter(scorer=person).update(comment=""),
+        # Ratings stay for the session's averages; the words go.
+        "session_feedback": SessionFeedback.objects.filter(officer=person).update(went_well="", to_change=""),
+        "leave_reasons": AvailabilityException.objects.filter(mentor=person).update(reason=""),
         "milestone_notes": Milestone.objects.filter(done_by=person).update(note="", evidence_url=""),
         "bookings_as_officer": Booking.objects.filter(officer=person).update(
             agenda=ERASED_TEXT, feedback=ERASED_TEXT, move_reason=""
@@ -121,14 +142,19 @@ def person_erase(*, person: User, actor: User | None, request=None, via: str = "
         ),
         "cascade_sessions": CascadeSession.objects.filter(graduate=person).update(attendee_emails=[]),
         "trainer_steps": TrainerStep.objects.filter(graduate=person).update(note=""),
-        "emails": Message.objects.filter(Q(recipient=person) | Q(to_email__iexact=person.email)).update(
+        "emails": to_them.update(
             to_email=erased_email(person), subject="(erased)", body_text="", body_html="", attachments=[], headers={}
         ),
+        "emails_cancelled": emails_cancelled,
     }
     MentorProfile.objects.filter(mentor=person).delete()
     MentorAllocation.objects.filter(Q(officer=person) | Q(mentor=person)).delete()
     CalendarFeed.objects.filter(user=person).delete()
     Unsubscription.objects.filter(user=person).delete()
+    # Their council's sign-in (which holds the email they had there) and their open sessions (with
+    # addresses and browsers) go too; the unusable password alone would leave those rows behind.
+    LinkedIdentity.objects.filter(user=person).delete()
+    counts["sessions_ended"] = sessions_end(user=person)
     person.full_name = ERASED_NAME
     person.email = erased_email(person)
     person.job_title = ""

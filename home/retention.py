@@ -2,8 +2,8 @@
 
 Each rule names what it removes, after how long, and a queryset of what is due. `retention_apply`
 runs every rule in one transaction and records one audit row with the counts; `dry_run` counts only.
-The privacy notice (templates/pages/privacy.html) and docs/security.md state the same schedule:
-change all three together."""
+The privacy notice (/privacy/) shows this schedule from RULES itself, so a rule's `keeps` is what
+people read; docs/security.md repeats it for operators: change it there too."""
 
 from __future__ import annotations
 

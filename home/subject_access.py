@@ -21,7 +21,7 @@ from accounts.models import User
 from audit.actions import Action
 from audit.log import record
 from audit.models import AuditEvent
-from cohorts.models import ApplicationScore, Attendance, Enrolment, EnrolmentEvent
+from cohorts.models import ApplicationScore, Attendance, Enrolment, EnrolmentEvent, SessionFeedback
 from common.csvfile import csv_text
 from mentoring.models import Booking, MentorAllocation
 from notifications.models import Message
@@ -34,6 +34,7 @@ made on {made} (UTC).
 profile.json            your account: name, email, job title, organisation, roles
 applications.json/.csv  your applications, their history, your line manager's answer, staff scores
 attendance.csv          your attendance marks at training sessions
+session_feedback.csv    the feedback you gave on training sessions
 projects.json           the projects you are on, the milestones you completed
 progress_logs.csv       your weekly progress logs and the comments on them
 bookings.csv            your mentoring sessions, with the notes and action points you can see
@@ -207,6 +208,27 @@ def _attendance(person: User) -> bytes:
     )
 
 
+def _session_feedback(person: User) -> bytes:
+    answers = SessionFeedback.objects.filter(officer=person).select_related("session__cohort")
+    return _csv(
+        ["Cohort", "Week", "Topic", "Pace", "Clarity", "Usefulness", "What worked well", "What you’d change", "Sent"],
+        (
+            [
+                a.session.cohort.name,
+                a.session.week_number,
+                a.session.topic,
+                a.pace,
+                a.clarity,
+                a.usefulness,
+                a.went_well,
+                a.to_change,
+                a.submitted_at.isoformat(),
+            ]
+            for a in answers.order_by("session__starts_at")
+        ),
+    )
+
+
 def _cascade_sessions(person: User) -> bytes:
     return _csv(
         ["Date", "Topic", "Format", "Minutes", "Colleagues reached", "Verified by staff"],
@@ -284,6 +306,7 @@ def subject_access_build(*, person: User) -> bytes:
             ),
         )
         archive.writestr("attendance.csv", _attendance(person))
+        archive.writestr("session_feedback.csv", _session_feedback(person))
         archive.writestr("projects.json", _json(_projects(person)))
         archive.writestr("progress_logs.csv", _progress_logs(person))
         archive.writestr("bookings.csv", _bookings(person))

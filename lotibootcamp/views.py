@@ -12,6 +12,7 @@ from kombu import Connection
 from accounts.permissions import public
 from audit.actions import Action
 from audit.log import record
+from home import retention
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ def accessibility_statement(request):
 @public
 @require_GET
 def privacy_notice(request):
-    return render(request, "pages/privacy.html")
+    # The schedule is stated from the rules the retention job applies, so the two cannot disagree.
+    return render(request, "pages/privacy.html", {"retention_rules": retention.RULES})
 
 
 def error_400(request, exception=None):
