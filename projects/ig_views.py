@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import Role, public, role_required, staff_required
+from audit.access import private_record_viewed
 
 from . import forms, presenters, selectors, services
 from .models import IGCheck
-from .views import _apply, _form_page, _project
+from .views import _apply, _form_page, _officer_ids, _project
 
 
 @role_required(Role.OFFICER, Role.STAFF)
@@ -18,6 +19,8 @@ def ig_check_edit(request, pk: int, kind: str):
     data = request.POST if request.method == "POST" else None
     project = _project(request, pk)
     check = get_object_or_404(IGCheck, project=project, kind=kind)
+    if data is None:
+        private_record_viewed(request, check, owner_ids=_officer_ids(project), what="IG check")
     form = forms.IGCheckForm(data, initial=forms.IGCheckForm.initial_for(check))
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,6 +49,8 @@ def ig_check_review(request, pk: int, kind: str):
     data = request.POST if request.method == "POST" else None
     project = _project(request, pk)
     check = get_object_or_404(IGCheck.objects.select_related("recorded_by", "reviewed_by"), project=project, kind=kind)
+    if data is None:
+        private_record_viewed(request, check, owner_ids=_officer_ids(project), what="IG check")
     if check.is_waiting:
         if not services.can_confirm(request.user, check):
             raise PermissionDenied

@@ -28,6 +28,10 @@ def _project(request, pk: int) -> Project:
     return get_object_or_404(selectors.projects_visible_to(request.user), pk=pk)
 
 
+def _officer_ids(project: Project) -> list[int]:
+    return [officer.pk for officer in project.officers.all()]
+
+
 def _is_member(user, project: Project) -> bool:
     return project.officers.filter(pk=user.pk).exists()
 
@@ -139,7 +143,7 @@ def project_detail(request, pk: int):
     runs = selectors.linkage_runs(project)
     member = _is_member(request.user, project)
     staff = has_role(request.user, Role.STAFF)
-    private_record_viewed(request, project, owner_ids=[o.pk for o in project.officers.all()], what="project")
+    private_record_viewed(request, project, owner_ids=_officer_ids(project), what="project")
     ig = presenters.ig_section(
         checks=summary.ig_checks,
         events=selectors.ig_history(project),
@@ -251,6 +255,8 @@ def dataset_remove(request, pk: int, dataset_pk: int):
 def milestone_detail(request, pk: int, milestone_pk: int):
     project = _project(request, pk)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, project=project)
+    if request.method == "GET":
+        private_record_viewed(request, milestone, owner_ids=_officer_ids(project), what="milestone")
     reviewer = has_role(request.user, Role.STAFF) or project.lead_mentor_id == request.user.pk
     form = None
     if reviewer and milestone.state == Milestone.State.DONE:

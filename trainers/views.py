@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Role, has_role, public, role_required, staff_required
+from audit.access import private_record_viewed
 from cohorts import selectors as cohort_selectors
 from cohorts.services import CohortError
 from common.csvfile import csv_response
@@ -94,6 +95,8 @@ def graduate_detail(request, pk: int):
     graduate = selectors.graduate_get(pk)
     if graduate is None:
         raise Http404
+    if request.method == "GET":
+        private_record_viewed(request, graduate, owner_ids=[graduate.pk], what="graduate record")
     form = forms.TrainerStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -28,6 +28,7 @@ from tests.factories import (
     BookingFactory,
     CohortFactory,
     EnrolmentFactory,
+    GraduationFactory,
     MentorFactory,
     OfficerFactory,
     ProgressLogFactory,
@@ -353,8 +354,12 @@ def private_records():
     project = log.project
     enrolment = Enrolment.objects.get(cohort=project.cohort, officer=log.officer)
     booking = BookingFactory()
+    milestone = project.milestones.order_by("order").first()
+    check = IGCheck.objects.get(project=project, kind="dpia")
     return [
         (f"/projects/{project.pk}/", project, log.officer, "project"),
+        (f"/projects/{project.pk}/milestones/{milestone.pk}/", milestone, log.officer, "milestone"),
+        (f"/projects/{project.pk}/ig/dpia/", check, log.officer, "IG check"),
         (f"/projects/{project.pk}/logs/{log.pk}/", log, log.officer, "progress log"),
         (f"/cohorts/applications/{enrolment.pk}/", enrolment, log.officer, "application"),
         (f"/mentoring/sessions/{booking.pk}/", booking, booking.officer, "mentoring session"),
@@ -370,6 +375,15 @@ def test_staff_viewing_an_officers_private_record_writes_a_row_for_each_kind():
         event = the_row(Action.PRIVATE_RECORD_VIEWED, object_type=obj._meta.label_lower)
         assert (event.actor, event.ip_address, about(event)) == (staff, ADDRESS, ref(obj)), url
         assert event.detail == {"what": what, "path": url}
+
+
+def test_staff_viewing_a_graduates_record_writes_a_row():
+    officer = GraduationFactory().enrolment.officer
+    staff = StaffFactory()
+    url = f"/trainers/graduates/{officer.pk}/"
+    assert signed_in(staff).get(url).status_code == 200
+    event = the_row(Action.PRIVATE_RECORD_VIEWED)
+    assert (event.actor, about(event), event.detail) == (staff, ref(officer), {"what": "graduate record", "path": url})
 
 
 def test_officers_viewing_their_own_record_write_no_row():
