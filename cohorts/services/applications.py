@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from audit.actions import Action
-from audit.log import record
+from audit.log import current_request, record
 from common.formatting import format_datetime
 from common.site import absolute_url
 from notifications.services import message_cancel_for, message_queue
@@ -253,6 +253,12 @@ def _offer_next(*, cohort: Cohort) -> Enrolment | None:
             to_status=candidate.status,
             note=f"Offered a place until {format_datetime(candidate.offer_expires_at)}",
         )
+        record(
+            Action.PLACE_OFFERED,
+            obj=candidate,
+            actor_label="" if current_request.get() is not None else "the waitlist (automatic)",
+            after={"offer_expires_at": candidate.offer_expires_at.isoformat()},
+        )
         link = absolute_url(reverse("cohorts:application_detail", kwargs={"pk": candidate.pk}))
         message_queue(
             recipient=candidate.officer,
@@ -313,6 +319,12 @@ def place_offers_lapse(*, now: datetime | None = None) -> int:
             EnrolmentEvent.objects.create(
                 enrolment=enrolment, from_status=enrolment.status, to_status=enrolment.status, note=OFFER_LAPSED
             )
+            record(
+                Action.PLACE_OFFER_LAPSED,
+                obj=enrolment,
+                actor_label="the lapse job (automatic)",
+                before={"offer_expires_at": enrolment.offer_expires_at.isoformat()},
+            )
             _offer_next(cohort=cohort)
             handled += 1
     return handled
@@ -321,6 +333,7 @@ def place_offers_lapse(*, now: datetime | None = None) -> int:
 def _offer_withdraw(*, enrolment: Enrolment, reason: str, actor: User | None, email: bool) -> None:
     """Ends an open offer now. The officer stays waitlisted; the history says why. The lapse job
     leaves it alone (it was withdrawn, not lapsed) and its deadline reminder is cancelled."""
+    before = {"offer_expires_at": enrolment.offer_expires_at.isoformat() if enrolment.offer_expires_at else None}
     enrolment.offer_expires_at = timezone.now()
     enrolment.save(update_fields=["offer_expires_at"])
     EnrolmentEvent.objects.create(
@@ -329,6 +342,14 @@ def _offer_withdraw(*, enrolment: Enrolment, reason: str, actor: User | None, em
         to_status=enrolment.status,
         actor=actor,
         note=f"{OFFER_WITHDRAWN}: {reason}"[:300],
+    )
+    record(
+        Action.PLACE_OFFER_WITHDRAWN,
+        obj=enrolment,
+        actor=actor,
+        before=before,
+        after={"offer_expires_at": enrolment.offer_expires_at.isoformat()},
+        reason=reason[:300],
     )
     message_cancel_for(dedup_prefix=f"offer-deadline:{enrolment.pk}:")
     if email:

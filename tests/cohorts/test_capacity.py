@@ -9,6 +9,8 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from audit.actions import Action
+from audit.models import AuditEvent
 from cohorts import services
 from cohorts.models import Enrolment, EnrolmentEvent, OrganisationPlaces
 from notifications.models import Message
@@ -154,6 +156,10 @@ def test_a_withdrawn_offer_is_not_recorded_as_lapsed_later():
     with time_machine.travel(timezone.now() + timedelta(days=services.OFFER_DAYS + 1)):
         assert services.place_offers_lapse() == 0
     assert not EnrolmentEvent.objects.filter(enrolment=offered, note=services.OFFER_LAPSED).exists()
+    withdrawn = AuditEvent.objects.get(action=Action.PLACE_OFFER_WITHDRAWN)
+    assert withdrawn.object_id == str(offered.pk)
+    assert withdrawn.after["offer_expires_at"] < withdrawn.before["offer_expires_at"]
+    assert not AuditEvent.objects.filter(action=Action.PLACE_OFFER_LAPSED).exists()
 
 
 @pytest.mark.services

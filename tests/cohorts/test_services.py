@@ -8,6 +8,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import User
+from audit.actions import Action
+from audit.models import AuditEvent
 from cohorts import calendar, services
 from cohorts.models import Attendance, Cohort, Enrolment, EnrolmentEvent, OrganisationPlaces
 from notifications.models import Message
@@ -333,6 +335,12 @@ def test_lapsed_offer_passes_the_place_to_the_next_on_the_waitlist_once():
     offers = Message.objects.filter(kind="place_offer").order_by("created_at")
     assert [message.to_email for message in offers] == [first.officer.email, second.officer.email]
     assert first.events.filter(note=services.OFFER_LAPSED).count() == 1
+    # The audit log has each offer and the lapse, the automatic ones labelled as such.
+    offered = AuditEvent.objects.filter(action=Action.PLACE_OFFERED).order_by("pk")
+    assert [event.object_id for event in offered] == [str(first.pk), str(second.pk)]
+    lapse = AuditEvent.objects.get(action=Action.PLACE_OFFER_LAPSED)
+    assert (lapse.object_id, lapse.actor, lapse.actor_label) == (str(first.pk), None, "the lapse job (automatic)")
+    assert offered[1].actor_label == "the waitlist (automatic)"
 
 
 def test_enrolment_set_status_records_who_and_when():
