@@ -20,9 +20,10 @@ from accounts.sessions import sessions_end
 from audit.actions import Action
 from audit.log import record
 from cohorts.models import ApplicationScore, Cohort, Enrolment, EnrolmentEvent, SessionFeedback
+from exercises.models import Submission
 from mentoring.models import AvailabilityException, Booking, CalendarFeed, MentorAllocation, MentorProfile
 from notifications.models import Message, Unsubscription
-from projects.models import LogComment, Milestone, ProgressLog
+from projects.models import IGCheck, IGCheckEvent, LinkageRun, LogComment, Milestone, ProgressLog
 from trainers.models import CascadeSession, TrainerStep
 
 ERASED_NAME = "Erased person"
@@ -127,6 +128,7 @@ def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureRes
             proposed_problem=ERASED_TEXT,
             line_manager_name="",
             line_manager_email="",
+            outcome_note="",
         ),
         "application_history_notes": EnrolmentEvent.objects.filter(enrolment__officer=person).update(note=""),
         "scores_written": ApplicationScore.objects.filter(scorer=person).update(comment=""),
@@ -134,6 +136,13 @@ def _erase(person: User, *, actor: User | None, request, via: str) -> ErasureRes
         "session_feedback": SessionFeedback.objects.filter(officer=person).update(went_well="", to_change=""),
         "leave_reasons": AvailabilityException.objects.filter(mentor=person).update(reason=""),
         "milestone_notes": Milestone.objects.filter(done_by=person).update(note="", evidence_url=""),
+        # IG evidence and linkage runs stay (the project's governance and quality figures); their words go,
+        # and the history names them as erased.
+        "ig_check_notes": IGCheck.objects.filter(recorded_by=person).update(note=""),
+        "ig_check_history": IGCheckEvent.objects.filter(actor=person).update(actor_label=ERASED_NAME, note=""),
+        "linkage_run_notes": LinkageRun.objects.filter(recorded_by=person).update(note=""),
+        # Practice scores stay (counts only); the uploaded file and its name go.
+        "exercise_submissions": Submission.objects.filter(officer=person).update(file_name="(erased)", pairs_csv=""),
         "bookings_as_officer": Booking.objects.filter(officer=person).update(
             agenda=ERASED_TEXT, feedback=ERASED_TEXT, move_reason=""
         ),

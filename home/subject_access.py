@@ -23,9 +23,10 @@ from audit.log import record
 from audit.models import AuditEvent
 from cohorts.models import ApplicationScore, Attendance, Enrolment, EnrolmentEvent, SessionFeedback
 from common.csvfile import csv_text
+from exercises.models import Submission
 from mentoring.models import Booking, MentorAllocation
 from notifications.models import Message
-from projects.models import LogComment, Milestone, ProgressLog, Project
+from projects.models import IGCheck, LinkageRun, LogComment, Milestone, ProgressLog, Project
 from trainers.models import CascadeSession, Graduation, TrainerStep
 
 README = """This file holds the data the LOTI Data Science Bootcamp service keeps about {name} ({email}),
@@ -35,8 +36,10 @@ profile.json            your account: name, email, job title, organisation, role
 applications.json/.csv  your applications, their history, your line manager's answer, staff scores
 attendance.csv          your attendance marks at training sessions
 session_feedback.csv    the feedback you gave on training sessions
-projects.json           the projects you are on, the milestones you completed
+projects.json           the projects you are on, the milestones you completed, the IG evidence and
+                        linkage runs you recorded
 progress_logs.csv       your weekly progress logs and the comments on them
+exercise_results.csv    your practice exercise uploads and their scores
 bookings.csv            your mentoring sessions, with the notes and action points you can see
 mentoring.json          your lead mentor
 cascade_sessions.csv    sessions you delivered to colleagues (attendees' addresses left out)
@@ -95,6 +98,7 @@ def _applications(person: User) -> list[dict]:
             "line_manager_email": enrolment.line_manager_email,
             "manager_decision": enrolment.get_manager_decision_display(),
             "manager_decided_at": enrolment.manager_decided_at,
+            "outcome_note": enrolment.outcome_note,
             "applied_at": enrolment.created_at,
             "history": events.get(enrolment.pk, []),
             "staff_scores": scores.get(enrolment.pk, []),
@@ -117,6 +121,35 @@ def _projects(person: User) -> list[dict]:
                 "review_note": milestone.review_note,
             }
         )
+    # The approver is a third party (the council's DPO or Caldicott guardian): their name stays out.
+    ig_checks: dict[int, list] = {}
+    for check in IGCheck.objects.filter(project__in=projects, recorded_by=person).order_by("kind"):
+        ig_checks.setdefault(check.project_id, []).append(
+            {
+                "kind": check.get_kind_display(),
+                "status": check.get_status_display(),
+                "reference": check.reference,
+                "reason": check.reason,
+                "note": check.note,
+            }
+        )
+    runs: dict[int, list] = {}
+    for run in LinkageRun.objects.filter(project__in=projects, recorded_by=person).order_by("run_on", "pk"):
+        runs.setdefault(run.project_id, []).append(
+            {
+                "run_on": run.run_on,
+                "records_left": run.records_left,
+                "records_right": run.records_right,
+                "candidate_pairs": run.candidate_pairs,
+                "matches_accepted": run.matches_accepted,
+                "sample_size": run.sample_size,
+                "sample_true_matches": run.sample_true_matches,
+                "truth_set_size": run.truth_set_size,
+                "truth_set_found": run.truth_set_found,
+                "quality": run.get_quality_display(),
+                "note": run.note,
+            }
+        )
     return [
         {
             "title": project.title,
@@ -124,9 +157,22 @@ def _projects(person: User) -> list[dict]:
             "problem_statement": project.problem_statement,
             "lead_mentor": project.lead_mentor.full_name if project.lead_mentor else None,
             "milestones_you_completed": milestones.get(project.pk, []),
+            "ig_evidence_you_recorded": ig_checks.get(project.pk, []),
+            "linkage_runs_you_recorded": runs.get(project.pk, []),
         }
         for project in projects
     ]
+
+
+def _exercise_results(person: User) -> bytes:
+    submissions = Submission.objects.filter(officer=person).select_related("exercise").order_by("uploaded_at")
+    return _csv(
+        ["Exercise", "Uploaded", "File name", "Pairs", "True positives", "False positives", "False negatives"],
+        (
+            [s.exercise.title, s.uploaded_at.isoformat(), s.file_name, s.pair_count, s.tp, s.fp, s.fn]
+            for s in submissions
+        ),
+    )
 
 
 def _progress_logs(person: User) -> bytes:
@@ -309,6 +355,7 @@ def subject_access_build(*, person: User) -> bytes:
         archive.writestr("session_feedback.csv", _session_feedback(person))
         archive.writestr("projects.json", _json(_projects(person)))
         archive.writestr("progress_logs.csv", _progress_logs(person))
+        archive.writestr("exercise_results.csv", _exercise_results(person))
         archive.writestr("bookings.csv", _bookings(person))
         archive.writestr("mentoring.json", _json(_mentoring(person)))
         archive.writestr("cascade_sessions.csv", _cascade_sessions(person))

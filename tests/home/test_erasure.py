@@ -311,3 +311,38 @@ def test_a_person_is_erased_once_the_page_and_the_command_say_so(client):
     with pytest.raises(CommandError, match="Not erased: Erased person has already been erased"):
         call_command("erase_person", erased_email(officer))
     assert AuditEvent.objects.filter(action=Action.PERSON_ERASED).count() == 1
+
+
+def test_erasure_blanks_ig_notes_linkage_notes_outcome_notes_and_practice_files_but_keeps_the_counts():
+    from exercises.models import Submission
+    from projects.models import IGCheck, IGCheckEvent, LinkageRun
+    from tests.exercises.conftest import hand_exercise
+    from tests.factories import LinkageRunFactory, ProjectFactory
+
+    enrolment = EnrolmentFactory(status=Enrolment.Status.COMPLETED, outcome_note="Selected: strong DPIA story")
+    officer = enrolment.officer
+    project = ProjectFactory(cohort=enrolment.cohort, officers=[officer])
+    check = IGCheck.objects.filter(project=project).first()
+    IGCheck.objects.filter(pk=check.pk).update(note="Our DPO is Jo Bloggs", recorded_by=officer)
+    event = IGCheckEvent.objects.create(
+        ig_check=check, action="recorded", actor=officer, actor_label=officer.full_name, to_status="approved",
+        to_confirmation="waiting", note="Sent to Jo",
+    )  # fmt: skip
+    run = LinkageRunFactory(project=project, recorded_by=officer, note="Matched the council tax file")
+    exercise = hand_exercise(cohort=enrolment.cohort)
+    submission = Submission.objects.create(
+        exercise=exercise, officer=officer, file_name="jo-bloggs-pairs.csv", pairs_csv="left_id,right_id\nL1,R1\n",
+        pair_count=1,
+    )  # fmt: skip
+
+    person_erase(person=officer, actor=StaffFactory())
+
+    enrolment.refresh_from_db()
+    check.refresh_from_db()
+    event.refresh_from_db()
+    run.refresh_from_db()
+    submission.refresh_from_db()
+    assert (enrolment.outcome_note, check.note, run.note) == ("", "", "")
+    assert (event.actor_label, event.note, event.to_status) == (ERASED_NAME, "", "approved")
+    assert (submission.file_name, submission.pairs_csv, submission.pair_count) == ("(erased)", "", 1)
+    assert LinkageRun.objects.get(pk=run.pk).matches_accepted == run.matches_accepted

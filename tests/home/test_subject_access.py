@@ -15,6 +15,7 @@ from accounts.models import User
 from audit.actions import Action
 from audit.models import AuditEvent
 from cohorts.models import SessionFeedback
+from exercises.models import Submission
 from home.subject_access import subject_access_build
 from mentoring.models import Booking
 from notifications.models import Message
@@ -40,6 +41,7 @@ FILES = {
     "session feedback": "session_feedback.csv",
     "projects": "projects.json",
     "logs": "progress_logs.csv",
+    "practice exercise results": "exercise_results.csv",
     "bookings": "bookings.csv",
     "cascade sessions": "cascade_sessions.csv",
     "emails": "emails.csv",
@@ -118,6 +120,11 @@ def test_subject_access_zip_holds_each_kind_of_the_officers_data_as_json_and_csv
     feedback = csv_rows(files["session_feedback.csv"])
     assert len(feedback) == SessionFeedback.objects.filter(officer=officer).count()
     assert "Feedback only officer@ gave" in [row["What worked well"] for row in feedback]
+    results = csv_rows(files["exercise_results.csv"])
+    assert len(results) == Submission.objects.filter(officer=officer).count()
+    assert {row["File name"] for row in results} == set(
+        Submission.objects.filter(officer=officer).values_list("file_name", flat=True)
+    )
     emails = csv_rows(files["emails.csv"])
     assert {row["To"] for row in emails} == {"officer@example.org"}
     assert len(emails) == Message.objects.filter(recipient=officer).count() > 0
