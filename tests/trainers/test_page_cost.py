@@ -1,18 +1,29 @@
-"""The graduates page does work that stays flat as a programme's history grows (issue 16): the same
-queries and the same model instances built (counted with a post_init receiver), however many
-cascade sessions and pathway steps are behind its figures, and 50 graduates a page however many
-have graduated."""
+"""The graduates and impact pages do work that stays flat as a programme's history grows (issue 16):
+the same queries and the same model instances built (counted with a post_init receiver), however
+many cascade sessions, pathway steps and mentoring sessions are behind their figures, and 50
+graduates a page however many have graduated."""
 
 import re
 from collections import Counter
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tests.factories import CascadeSessionFactory, GraduationFactory, StaffFactory, TrainerStepFactory
+from tests.factories import (
+    BookingFactory,
+    CascadeSessionFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    GraduationFactory,
+    MentorProfileFactory,
+    StaffFactory,
+    TrainerStepFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +94,31 @@ def test_graduates_page_lists_50_a_page_by_name(client):
     assert 'rel="next"' in first and 'rel="prev"' in second
     assert first_queries == second_queries
     assert first_built["Graduation"] == 50
+
+
+def hold_sessions(officer, mentor, count, *, days_ago):
+    """`count` held sessions of an hour, a day apart, the last `days_ago` days ago."""
+    for number in range(count):
+        start = timezone.now() - timedelta(days=days_ago + number)
+        BookingFactory(officer=officer, mentor=mentor, starts_at=start, ends_at=start + timedelta(hours=1))
+
+
+def test_impact_page_builds_the_same_instances_for_one_mentoring_session_or_many(client):
+    today = timezone.localdate()
+    first = CohortFactory(status="finished", start_date=today - timedelta(days=400))
+    second = CohortFactory(status="running", start_date=today - timedelta(days=60))
+    officer = EnrolmentFactory(cohort=first, status="completed").officer
+    EnrolmentFactory(cohort=second, officer=officer)
+    classmate = EnrolmentFactory(cohort=second).officer
+    mentor = MentorProfileFactory().mentor
+    hold_sessions(officer, mentor, 1, days_ago=100)
+    client.force_login(StaffFactory())
+    queries, built, page = page_cost(client, "/trainers/impact/")
+    assert '<dd class="app-stats__value" id="figure-mentor-hours">1</dd>' in page
+    hold_sessions(officer, mentor, 30, days_ago=200)  # on the first cohort
+    hold_sessions(officer, mentor, 20, days_ago=2)  # on the second
+    hold_sessions(classmate, mentor, 10, days_ago=30)
+    more_queries, more_built, page = page_cost(client, "/trainers/impact/")
+    assert (more_queries, more_built) == (queries, built)
+    assert "Booking" not in built
+    assert '<dd class="app-stats__value" id="figure-mentor-hours">61</dd>' in page
