@@ -174,6 +174,14 @@ def roster_import_timing(rows: int = 1500) -> tuple[float, int]:
     return seconds, len(queries)
 
 
+def analyze() -> None:
+    """Table statistics after a bulk load, as autovacuum would gather them in production within a
+    minute. Without them (autovacuum is off on some machines, and a fresh load has none) PostgreSQL
+    plans on guesses, and the pages are timed on plans a live service would not run."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--factor", type=int, default=1)
@@ -181,6 +189,7 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
+    analyze()
     # The recruiting cohort's applications page exists at demo size too (empty until seed_scale).
     targets = pages()
     Cohort.objects.create(
@@ -192,11 +201,13 @@ def main() -> None:
     started = time.perf_counter()
     call_command("seed_scale", factor=args.factor, verbosity=0)
     seeded = time.perf_counter() - started
+    analyze()
     scale = measure(targets, args.repeats)
     roster_seconds, roster_queries = roster_import_timing()
     load_after = os.getloadavg()
     print(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
+    print("Table statistics: ANALYZE after the demo data and after seed_scale")
     print(f"Load average (1, 5, 15 min) before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
     print(f"Load average (1, 5, 15 min) after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
     print(
