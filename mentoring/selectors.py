@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -296,23 +296,26 @@ def cohorts_for_allocation() -> QuerySet[Cohort]:
     return Cohort.objects.exclude(status__in=[Cohort.Status.FINISHED, Cohort.Status.DRAFT]).order_by("start_date")
 
 
-def mentor_load(cohort: Cohort) -> QuerySet[User]:
+def mentor_load(cohort: Cohort) -> list[User]:
     """Active mentors with `mentee_count` (lead-mentor allocations among the cohort's officers) and
-    `session_count` (active bookings with them), counted in SQL: one query however many bookings."""
-    officers = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.SELECTED).values("officer_id")
-    return (
-        User.objects.mentors()
-        .filter(is_active=True)
-        .annotate(
-            mentee_count=Count("mentees", filter=Q(mentees__officer_id__in=officers), distinct=True),
-            session_count=Count(
-                "mentor_bookings",
-                filter=Q(mentor_bookings__officer_id__in=officers, mentor_bookings__status__in=Booking.ACTIVE_STATUSES),
-                distinct=True,
-            ),
-        )
-        .order_by("full_name")
+    `session_count` (active bookings with them), each counted in SQL by mentor from the cohort's
+    officers' side: three queries, reading only those officers' rows, however many bookings the
+    programme holds. (Counting both through joins on the mentor multiplied allocations by bookings:
+    459,200 joined rows for 20 mentors at scale, half a second.)"""
+    # One enrolment per officer per cohort (a constraint), so the join to it counts no row twice.
+    placed = Q(officer__enrolments__cohort=cohort, officer__enrolments__status=Enrolment.Status.SELECTED)
+    mentees = dict(MentorAllocation.objects.filter(placed).values_list("mentor_id").annotate(n=Count("pk")).order_by())
+    sessions = dict(
+        Booking.objects.filter(placed, status__in=Booking.ACTIVE_STATUSES)
+        .values_list("mentor_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    mentors = list(User.objects.mentors().filter(is_active=True).order_by("full_name"))
+    for mentor in mentors:
+        mentor.mentee_count = mentees.get(mentor.pk, 0)
+        mentor.session_count = sessions.get(mentor.pk, 0)
+    return mentors
 
 
 @dataclass
@@ -367,6 +370,11 @@ class Utilisation:
     used_hours: float
 
 
+def utilisation_cohorts() -> QuerySet[Cohort]:
+    """The cohorts the utilisation page shows: every one that has started (not a draft), newest first."""
+    return Cohort.objects.exclude(status=Cohort.Status.DRAFT).order_by("-start_date", "-pk")
+
+
 def mentor_utilisation(
     *,
     now: datetime | None = None,
@@ -379,7 +387,7 @@ def mentor_utilisation(
     as the staff digest's "last week" does. Five queries, however many cohorts and mentors."""
     now = now or timezone.now()
     if cohorts is None:
-        cohorts = list(Cohort.objects.exclude(status=Cohort.Status.DRAFT).order_by("-start_date"))
+        cohorts = list(utilisation_cohorts())
     if not cohorts:
         return []
     profiles = list(
@@ -424,21 +432,25 @@ def mentor_utilisation(
         if between is not None:
             days &= set(_days(between[0], (between[1] - between[0]).days + 1))
         for profile in profiles:
-            offered = 0.0
-            available = {d for d in days if not any(a.starts_on <= d <= a.ends_on for a in profile.mentor.leave_list)}
-            for window in profile.mentor.window_list:
-                span = (
-                    datetime.combine(date.min, window.ends_time) - datetime.combine(date.min, window.starts_time)
-                ).total_seconds() / 60
-                if window.on_date:
-                    offered += span if window.on_date in available else 0
-                else:
-                    offered += span * sum(1 for d in available if d.weekday() == window.weekday)
+            offered = _offered_minutes(profile.mentor.window_list, profile.mentor.leave_list, days)
             booked, used = minutes[(cohort.pk, profile.mentor_id)]
             rows.append(
                 Utilisation(cohort, profile.mentor, round(offered / 60, 1), round(booked / 60, 1), round(used / 60, 1))
             )
     return rows
+
+
+def _offered_minutes(windows: list[AvailabilityWindow], leave: list[AvailabilityException], days: set[date]) -> float:
+    """Minutes of a mentor's windows on `days`, less their leave: one pass over the days, not one per window."""
+    available = {day for day in days if not any(away.starts_on <= day <= away.ends_on for away in leave)}
+    weekdays = Counter(day.weekday() for day in available)
+    offered = 0.0
+    for window in windows:
+        span = (
+            datetime.combine(date.min, window.ends_time) - datetime.combine(date.min, window.starts_time)
+        ).total_seconds() / 60
+        offered += span * ((window.on_date in available) if window.on_date else weekdays[window.weekday])
+    return offered
 
 
 def max_bookings_per_week() -> int:

@@ -27,8 +27,9 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db import connection
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -210,22 +211,39 @@ class ImpactReport:
     def mentor_hours_by_cohort(self) -> dict[int, float]:
         """Hours of mentoring held with officers, by cohort id. A session counts for the officer's cohort
         (selected or completed place) that had most recently started by the session's day; if none had,
-        their first. One query."""
-        places = Enrolment.objects.filter(officer=OuterRef("officer_id"), status__in=TRAINED)
-        started = places.filter(cohort__start_date__lte=OuterRef("day")).order_by("-cohort__start_date", "-cohort_id")
-        first = places.order_by("cohort__start_date", "cohort_id")
-        rows = (
+        their first. One query.
+
+        Worked out once per place, not per session: a window over each officer's places, in order of
+        their cohorts' starts, gives each place the days it covers (from its cohort's start, or from the
+        beginning for the first, to the next place's start), joined to the held hours per officer and
+        day. Choosing a cohort for each session by subqueries took most of a second at scale."""
+        held_sql, held_params = (
             self._held_sessions()
-            .annotate(
-                place_cohort=Coalesce(
-                    Subquery(started.values("cohort_id")[:1]), Subquery(first.values("cohort_id")[:1])
-                )
-            )
-            .filter(place_cohort__isnull=False)
-            .values("place_cohort")
+            .values("officer_id", held_on=F("day"))
             .annotate(length=self._length())
+            .order_by()
+            .query.sql_with_params()
         )
-        return {row["place_cohort"]: _hours(row["length"]) for row in rows}
+        sql = f"""
+            WITH places AS (
+                SELECT e.officer_id, e.cohort_id, c.start_date,
+                       ROW_NUMBER() OVER officer_places AS place,
+                       LEAD(c.start_date) OVER officer_places AS next_start
+                FROM {Enrolment._meta.db_table} e JOIN {Cohort._meta.db_table} c ON c.id = e.cohort_id
+                WHERE e.status IN ({", ".join(["%s"] * len(TRAINED))})
+                WINDOW officer_places AS (PARTITION BY e.officer_id ORDER BY c.start_date, e.cohort_id)
+            )
+            SELECT p.cohort_id, SUM(h.length)
+            FROM ({held_sql}) h JOIN places p ON p.officer_id = h.officer_id
+                 AND (p.place = 1 OR h.held_on >= p.start_date) AND (p.next_start IS NULL OR h.held_on < p.next_start)
+            GROUP BY p.cohort_id
+        """  # noqa: S608  only table names and Django's own SQL are formatted in; every value is a parameter
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*TRAINED, *held_params])
+            rows = cursor.fetchall()
+        if not connection.features.has_native_duration_field:  # SQLite sums microseconds
+            rows = [(cohort_id, timedelta(microseconds=length)) for cohort_id, length in rows]
+        return {cohort_id: _hours(length) for cohort_id, length in rows}
 
     # --- per organisation ---
 

@@ -1,8 +1,10 @@
 """Reads for graduation, the trainer pathway and cascade sessions, scoped to the person asking."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
@@ -127,28 +129,41 @@ def trainer_stage(steps: list[TrainerStep]) -> str:
     return "Graduate"
 
 
-def graduate_list() -> list[GraduateRow]:
-    """Every graduate (one row per certificate) with their stage on the pathway and their reach."""
-    graduations = list(
-        Graduation.objects.select_related(
-            "enrolment__officer", "enrolment__cohort", "enrolment__organisation"
-        ).order_by("enrolment__officer__full_name", "graduated_on")
+def _furthest_step() -> Case:
+    """The graduate's furthest step on the pathway, as `trainer_stage` names it, in SQL."""
+    steps = TrainerStep.objects.filter(graduate=OuterRef("enrolment__officer_id"))
+    return Case(
+        *(
+            When(Exists(steps.filter(kind=kind)), then=Value(kind.label))
+            for kind in (TrainerStep.Kind.TRAINER, TrainerStep.Kind.CO_FACILITATOR)
+        ),
+        default=Value("Graduate"),
     )
-    steps: dict[int, list[TrainerStep]] = {}
-    for step in TrainerStep.objects.all():
-        steps.setdefault(step.graduate_id, []).append(step)
-    reach = {
-        row["graduate_id"]: row
-        for row in CascadeSession.objects.values("graduate_id").annotate(
-            n=Count("pk"), reached=Sum("colleagues_reached")
+
+
+def graduate_list() -> QuerySet[Graduation]:
+    """Every graduate (one row per certificate), by name, with `stage` on the pathway, `cascade_count`
+    and `colleagues` (their reach): each a subquery, so a page of rows reads only its own steps and sessions."""
+    sessions = CascadeSession.objects.filter(graduate=OuterRef("enrolment__officer_id")).order_by().values("graduate")
+    return (
+        Graduation.objects.select_related("enrolment__officer", "enrolment__cohort", "enrolment__organisation")
+        .annotate(
+            stage=_furthest_step(),
+            cascade_count=Coalesce(Subquery(sessions.annotate(n=Count("pk")).values("n")), 0),
+            colleagues=Coalesce(Subquery(sessions.annotate(n=Sum("colleagues_reached")).values("n")), 0),
         )
-    }
+        .order_by("enrolment__officer__full_name", "graduated_on", "pk")
+    )
+
+
+def graduate_rows(graduations: Iterable[Graduation]) -> list[GraduateRow]:
+    """What the graduates table shows for `graduations` from `graduate_list` (no queries)."""
     return [
         GraduateRow(
             graduation=graduation,
-            stage=trainer_stage(steps.get(graduation.enrolment.officer_id, [])),
-            sessions=reach.get(graduation.enrolment.officer_id, {}).get("n", 0),
-            colleagues_reached=reach.get(graduation.enrolment.officer_id, {}).get("reached", 0),
+            stage=graduation.stage,
+            sessions=graduation.cascade_count,
+            colleagues_reached=graduation.colleagues,
         )
         for graduation in graduations
     ]

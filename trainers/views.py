@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from cohorts import selectors as cohort_selectors
 from cohorts.services import CohortError
 from common.csvfile import csv_response
 from common.formatting import format_date
-from common.listing import listing
+from common.listing import PAGE_SIZE, listing
 from common.site import absolute_url
 
 from . import charts, exports, forms, impact, selectors, services, uplift
@@ -86,7 +87,13 @@ def certificate_verify(request, token: str):
 @staff_required
 @require_GET
 def graduate_list(request):
-    return render(request, "trainers/graduate_list.html", {"graduates": selectors.graduate_list()})
+    """Every graduate, 50 a page: a programme's whole history holds hundreds."""
+    page = Paginator(selectors.graduate_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "trainers/graduate_list.html",
+        {"graduates": selectors.graduate_rows(page.object_list), "page": page},
+    )
 
 
 @staff_required

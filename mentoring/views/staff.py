@@ -1,6 +1,7 @@
 """Programme staff: lead-mentor allocations and utilisation."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import staff_required
 
 from .. import charts, forms, selectors, services
+
+UTILISATION_COHORTS_PER_PAGE = 5
 
 
 def allocation_formset(*, cohort, data=None):
@@ -70,11 +73,13 @@ def allocations(request):
 @staff_required
 @require_GET
 def utilisation(request):
+    # A programme's whole history is a hundred cohorts of twenty mentors: a few cohorts a page, newest first.
+    page = Paginator(selectors.utilisation_cohorts(), UTILISATION_COHORTS_PER_PAGE).get_page(request.GET.get("page"))
     by_cohort: dict = {}
-    for row in selectors.mentor_utilisation():
+    for row in selectors.mentor_utilisation(cohorts=list(page.object_list)):
         by_cohort.setdefault(row.cohort, []).append(row)
     cohorts = [
         {"cohort": cohort, "rows": rows, "chart": charts.utilisation_chart(rows, key=f"cohort-{cohort.pk}")}
         for cohort, rows in by_cohort.items()
     ]
-    return render(request, "mentoring/utilisation.html", {"cohorts": cohorts})
+    return render(request, "mentoring/utilisation.html", {"cohorts": cohorts, "page": page})

@@ -1,17 +1,24 @@
 """The cohort's lead mentors in one form (issue 15), and the allocation and utilisation pages
-counting in SQL (issue 16)."""
+counting in SQL (issue 16): the same queries and the same model instances built (counted with a
+post_init receiver) however many bookings there are behind their figures."""
 
+import re
+from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
 from mentoring.models import MentorAllocation
 from tests.factories import (
+    AvailabilityWindowFactory,
     BookingFactory,
+    CohortFactory,
     EnrolmentFactory,
     MentorAllocationFactory,
     MentorProfileFactory,
@@ -106,3 +113,94 @@ def test_allocation_and_utilisation_pages_count_in_sql(client, url):
         # Each mentor's load, counted in SQL: 8 mentees with 24 sessions for the second mentor.
         cell = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
         assert cell.format(8) + cell.format(24) in page
+
+
+@contextmanager
+def instances_built():
+    """The model instances a block builds, by model."""
+    built: Counter[str] = Counter()
+
+    def count(sender, **kwargs):
+        built[sender.__name__] += 1
+
+    post_init.connect(count, weak=False)
+    try:
+        yield built
+    finally:
+        post_init.disconnect(count)
+
+
+def page_cost(client, url):
+    with instances_built() as built, CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), built, response.content.decode()
+
+
+def add_bookings(mentor, officers, count, *, weeks_back):
+    """`count` sessions of `mentor`, taking `officers` in turn, an hour apart so none overlap."""
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(weeks=weeks_back)
+    for number in range(count):
+        BookingFactory(
+            mentor=mentor, officer=officers[number % len(officers)], starts_at=start + timedelta(hours=number)
+        )
+
+
+def load_cells(page, mentor):
+    """The mentor's row of the load table: (lead mentor of, sessions booked)."""
+    row = re.search(rf">{re.escape(escape(mentor.full_name))}</th>(.*?)</tr>", page).group(1)
+    return tuple(int(n) for n in re.findall(r'numeric">(\d+)</td>', row))
+
+
+def test_allocation_page_builds_the_same_instances_for_one_booking_or_many(client):
+    cohort = RunningCohortFactory()
+    officers = [EnrolmentFactory(cohort=cohort).officer for _ in range(3)]
+    mentor, other = MentorProfileFactory().mentor, MentorProfileFactory().mentor
+    MentorAllocationFactory(officer=officers[0], mentor=mentor)
+    add_bookings(mentor, officers, 1, weeks_back=4)
+    elsewhere = EnrolmentFactory(cohort=RunningCohortFactory()).officer  # another cohort's sessions do not count
+    client.force_login(StaffFactory())
+    queries, built, page = page_cost(client, "/mentoring/allocations/")
+    assert load_cells(page, mentor) == (1, 1)
+    add_bookings(mentor, officers, 40, weeks_back=2)
+    add_bookings(other, officers, 25, weeks_back=3)
+    add_bookings(other, [elsewhere], 30, weeks_back=6)
+    more_queries, more_built, page = page_cost(client, "/mentoring/allocations/")
+    assert (more_queries, more_built) == (queries, built)
+    assert "Booking" not in built
+    assert load_cells(page, mentor) == (1, 41)
+    assert load_cells(page, other) == (0, 25)
+
+
+def test_utilisation_page_builds_the_same_instances_for_one_booking_or_many(client):
+    cohort = RunningCohortFactory()
+    officers = [EnrolmentFactory(cohort=cohort).officer for _ in range(3)]
+    mentor = AvailabilityWindowFactory().mentor
+    add_bookings(mentor, officers, 1, weeks_back=2)
+    client.force_login(StaffFactory())
+    queries, built, page = page_cost(client, "/mentoring/utilisation/")
+    assert re.findall(r'numeric">([\d.]+)</td>', page)[1:] == ["0.8", "0.8"]  # 45 minutes booked and used
+    add_bookings(mentor, officers, 39, weeks_back=1)
+    more_queries, more_built, page = page_cost(client, "/mentoring/utilisation/")
+    assert (more_queries, more_built) == (queries, built)
+    assert "Booking" not in built
+    assert re.findall(r'numeric">([\d.]+)</td>', page)[1:] == ["30.0", "30.0"]  # 40 sessions of 45 minutes
+
+
+def test_utilisation_page_shows_five_cohorts_a_page_newest_first(client):
+    today = timezone.localdate()
+    cohorts = [
+        CohortFactory(status="running", name=f"Cohort started {n} weeks ago", start_date=today - timedelta(weeks=n))
+        for n in range(7)
+    ]
+    MentorProfileFactory()
+    client.force_login(StaffFactory())
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get("/mentoring/utilisation/").content.decode()
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get("/mentoring/utilisation/?page=2").content.decode()
+    headings = re.compile(r'<h2 class="govuk-heading-m">(.*?)</h2>')
+    assert headings.findall(first) == [cohort.name for cohort in cohorts[:5]]
+    assert headings.findall(second) == [cohort.name for cohort in cohorts[5:]]
+    assert 'aria-label="Page 2"' in first and 'rel="next"' in first and 'rel="prev"' in second
+    assert len(first_queries) == len(second_queries)

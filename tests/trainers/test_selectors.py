@@ -254,7 +254,7 @@ def test_graduate_list_shows_stage_and_reach():
     CascadeSessionFactory(graduate=step.graduate, colleagues_reached=4)
     CascadeSessionFactory(graduate=step.graduate, colleagues_reached=3)
     other = GraduationFactory()
-    rows = {row.officer: row for row in selectors.graduate_list()}
+    rows = {row.officer: row for row in selectors.graduate_rows(selectors.graduate_list())}
     assert (rows[step.graduate].stage, rows[step.graduate].sessions, rows[step.graduate].colleagues_reached) == (
         "Co-facilitator",
         2,
