@@ -6,16 +6,16 @@ from datetime import UTC
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from common.csvfile import csv_text
+from common.listing import Listing, listing, query_with
 
 from .actions import Action
 from .downloads import personal_data_csv_response
-from .filters import OBJECT_TYPE_LABELS, AuditEventFilter
+from .filters import AUDIT_COLUMNS, OBJECT_TYPE_LABELS, AuditEventFilter
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -48,7 +48,7 @@ def programme_staff_only(view):
     return wrapper
 
 
-def _events(request) -> AuditEventFilter:
+def _events(request) -> Listing:
     queryset = AuditEvent.objects.only(
         "at",
         "actor_label",
@@ -61,20 +61,27 @@ def _events(request) -> AuditEventFilter:
         "after",
         "detail",
     )
-    return AuditEventFilter(request.GET or None, queryset=queryset)
+    return listing(
+        request,
+        queryset,
+        filterset_class=AuditEventFilter,
+        columns=AUDIT_COLUMNS,
+        default_sort="-when",
+    )
 
 
 @programme_staff_only
 @require_GET
 def event_list(request):
     events = _events(request)
-    if request.GET.get("format") == "csv" and events.is_bound and not events.is_valid():
+    wants_csv = request.GET.get("format") == "csv"
+    if wants_csv and events.filterset.form.errors:
         # A download cannot show an error summary, and ignoring the filter would hand over every row:
         # send them to the page, which says what is wrong.
         query = request.GET.copy()
         query.pop("format")
         return redirect(f"{reverse('audit:event_list')}?{query.urlencode()}")
-    if request.GET.get("format") == "csv":
+    if wants_csv:
         rows = [
             [
                 event.at.astimezone(UTC).isoformat(timespec="seconds"),
@@ -88,24 +95,20 @@ def event_list(request):
                 _json(event.after),
                 _json(event.detail),
             ]
-            for event in events.qs.iterator(chunk_size=2000)
+            for event in events.page.paginator.object_list.iterator(chunk_size=2000)
         ]
         return personal_data_csv_response(
             request, csv_text(CSV_HEADER, rows), filename="audit-log.csv", what="audit log", rows=len(rows)
         )
-    page = Paginator(events.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for event in page:
+    for event in events.page:
         event.action_label = Action.label_of(event.action)
         event.object_type_label = OBJECT_TYPE_LABELS.get(event.object_type, event.object_type)
         event.change_lines = _change_lines(event.before, event.after)
-    query = request.GET.copy()
-    query.pop("page", None)
-    csv_query = query.copy()
-    csv_query["format"] = "csv"
+    csv_query = query_with(events.params, page=None, format="csv")
     return render(
         request,
         "audit/event_list.html",
-        {"filter": events, "page": page, "query": query.urlencode(), "csv_query": csv_query.urlencode()},
+        {"listing": events, "page": events.page, "csv_query": csv_query},
     )
 
 

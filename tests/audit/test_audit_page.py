@@ -101,15 +101,20 @@ def test_the_date_filters_use_london_days(client):
     for day, hour in ((1, 12), (2, 0), (3, 12)):
         with time_machine.travel(datetime.combine(datetime(2026, 6, day), time(hour, 30), tzinfo=LONDON)):
             record(Action.SIGN_IN, actor_label=f"june{day}@example.org")
-    response = client.get(URL, {"since": "2026-06-02", "until": "2026-06-02"})
+    june2 = {"since_0": "2", "since_1": "6", "since_2": "2026"}
+    response = client.get(URL, {**june2, "until_0": "2", "until_1": "June", "until_2": "2026"})
     assert [event.actor_label for event in shown(response)] == ["june2@example.org"]
-    response = client.get(URL, {"since": "2026-06-02"})
+    response = client.get(URL, june2)
     assert {event.actor_label for event in shown(response)} == {"june2@example.org", "june3@example.org"}
 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [({"since": "2 June"}, "since"), ({"until": "2026-02-30"}, "until"), ({"action": "auth.nonsense"}, "action")],
+    [
+        ({"since_0": "2", "since_1": "June"}, "since_2"),  # no year: the year input is marked
+        ({"until_0": "30", "until_1": "2", "until_2": "2026"}, "until_0"),  # no 30 February
+        ({"action": "auth.nonsense"}, "action"),
+    ],
 )
 def test_an_invalid_filter_gets_the_govuk_error_summary_not_a_500(client, query, field):
     response = client.get(URL, query)
@@ -123,9 +128,9 @@ def test_an_invalid_filter_gets_the_govuk_error_summary_not_a_500(client, query,
 
 def test_an_invalid_filter_on_the_csv_sends_them_to_the_page_rather_than_exporting_every_row(client):
     record(Action.SIGN_IN, actor_label="a@example.org")
-    response = client.get(URL, {"actor": "a@", "since": "not a date", "format": "csv"})
+    response = client.get(URL, {"actor": "a@", "since_0": "40", "since_1": "1", "since_2": "2026", "format": "csv"})
     assert response.status_code == 302
-    assert response.url == "/audit/?actor=a%40&since=not+a+date"
+    assert response.url == "/audit/?actor=a%40&since_0=40&since_1=1&since_2=2026"
     assert "govuk-error-summary" in client.get(response.url).content.decode()
     assert not AuditEvent.objects.filter(action=Action.PERSONAL_DATA_DOWNLOADED).exists()
 
@@ -195,3 +200,13 @@ def test_the_query_count_does_not_grow_with_rows(client, staff, query):
     for n in range(40):
         record(Action.ROLE_CHANGED, actor=OfficerFactory(), obj=person, after={"n": n})
     assert queries(client, query) == one
+
+
+def test_the_page_sorts_by_who_and_shows_newest_first_by_default(client):
+    for label in ("bea@example.org", "ada@example.org", "cy@example.org"):
+        record(Action.SIGN_IN, actor_label=label)
+    newest_first = [event.actor_label for event in shown(client.get(URL))]
+    by_who = [event.actor_label for event in shown(client.get(URL, {"sort": "who"}))]
+    assert newest_first[:3] == ["cy@example.org", "ada@example.org", "bea@example.org"]
+    assert by_who[:3] == ["ada@example.org", "bea@example.org", "cy@example.org"]
+    assert 'aria-sort="ascending"' in client.get(URL, {"sort": "who"}).content.decode()
