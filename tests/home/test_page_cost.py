@@ -3,13 +3,9 @@ number of queries and the same number of model instances built (counted with a p
 however many logs, marks, milestones and projects there are behind the figures they show."""
 
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.models.signals import post_init
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cohorts.models import Enrolment
@@ -23,31 +19,14 @@ from tests.factories import (
     StaffFactory,
     TrainingSessionFactory,
 )
+from tests.page_cost import page_cost
 
 pytestmark = pytest.mark.django_db
 
 
-@contextmanager
-def page_cost():
-    """Counts the queries a block runs and the model instances it builds, by model."""
-    built: Counter[str] = Counter()
-
-    def count(sender, **kwargs):
-        built[sender.__name__] += 1
-
-    post_init.connect(count, weak=False)
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            yield built, queries
-    finally:
-        post_init.disconnect(count)
-
-
 def cost(client, url: str) -> tuple[int, Counter]:
-    with page_cost() as (built, queries):
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), built
+    queries, built, _ = page_cost(client, url)
+    return queries, built
 
 
 def add_history(cohort, mentor, *, projects: int, weeks: int, first_week: int = 1) -> None:

@@ -3,13 +3,10 @@ counting in SQL (issue 16): the same queries and the same model instances built 
 post_init receiver) however many bookings there are behind their figures."""
 
 import re
-from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
@@ -25,6 +22,7 @@ from tests.factories import (
     RunningCohortFactory,
     StaffFactory,
 )
+from tests.page_cost import page_cost
 
 pytestmark = pytest.mark.django_db
 
@@ -113,28 +111,6 @@ def test_allocation_and_utilisation_pages_count_in_sql(client, url):
         # Each mentor's load, counted in SQL: 8 mentees with 24 sessions for the second mentor.
         cell = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
         assert cell.format(8) + cell.format(24) in page
-
-
-@contextmanager
-def instances_built():
-    """The model instances a block builds, by model."""
-    built: Counter[str] = Counter()
-
-    def count(sender, **kwargs):
-        built[sender.__name__] += 1
-
-    post_init.connect(count, weak=False)
-    try:
-        yield built
-    finally:
-        post_init.disconnect(count)
-
-
-def page_cost(client, url):
-    with instances_built() as built, CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), built, response.content.decode()
 
 
 def add_bookings(mentor, officers, count, *, weeks_back):

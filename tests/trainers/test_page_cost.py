@@ -4,14 +4,9 @@ many cascade sessions, pathway steps and mentoring sessions are behind their fig
 graduates a page however many have graduated."""
 
 import re
-from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.models.signals import post_init
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import (
@@ -24,6 +19,7 @@ from tests.factories import (
     StaffFactory,
     TrainerStepFactory,
 )
+from tests.page_cost import page_cost
 
 pytestmark = pytest.mark.django_db
 
@@ -33,27 +29,6 @@ ROW = re.compile(
     r'<td data-label="Sessions" [^>]*>(\d+)</td>\s*<td data-label="Colleagues reached" [^>]*>(\d+)</td>',
     re.S,
 )
-
-
-@contextmanager
-def instances_built():
-    built: Counter[str] = Counter()
-
-    def count(sender, **kwargs):
-        built[sender.__name__] += 1
-
-    post_init.connect(count, weak=False)
-    try:
-        yield built
-    finally:
-        post_init.disconnect(count)
-
-
-def page_cost(client, url):
-    with instances_built() as built, CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), built, response.content.decode()
 
 
 def rows_of(page) -> dict[int, tuple[str, int, int]]:
