@@ -64,10 +64,18 @@ def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(enrolments__officer=user).distinct()
 
 
+def _count_per_organisation(qs: QuerySet) -> Coalesce:
+    """How many rows of `qs` belong to the outer organisation, as a subquery: counting people and
+    enrolments through two joins on the organisation multiplies one by the other (every officer
+    times every place) before DISTINCT can undo it."""
+    counted = qs.filter(organisation=OuterRef("pk")).order_by().values("organisation").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 def organisation_list() -> QuerySet[Organisation]:
     return Organisation.objects.annotate(
-        officer_count=Count("people", filter=Q(people__is_officer=True), distinct=True),
-        enrolment_count=Count("enrolments", distinct=True),
+        officer_count=_count_per_organisation(User.objects.filter(is_officer=True)),
+        enrolment_count=_count_per_organisation(Enrolment.objects.all()),
     ).order_by("kind", "name")
 
 

@@ -57,6 +57,10 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "send_after"], name="message_status_send_after"),
+            # The outbox's default order: a page of 50 reads 50 index entries, not a sort of every message.
+            models.Index(fields=["-created_at", "-id"], name="message_newest_first"),
+            # The outbox's kind filter and its list of kinds (read with a skip scan, selectors.outbox_kinds).
+            models.Index(fields=["kind", "created_at"], name="message_kind_created"),
         ]
 
     def __str__(self) -> str:

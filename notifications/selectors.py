@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import Count, QuerySet
 
 from . import registry
@@ -21,7 +22,22 @@ def outbox_counts() -> dict[str, int]:
 
 
 def outbox_kinds() -> list[str]:
-    return sorted(set(Message.objects.order_by().values_list("kind", flat=True).distinct()) | set(registry.KINDS))
+    """Every kind of message in the outbox, and every kind the service sends. The kinds stored are read
+    with a skip scan on the kind index (one index probe a kind, however many messages), where
+    SELECT DISTINCT would read every row."""
+    table = connection.ops.quote_name(Message._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE kinds(kind) AS (
+            SELECT (SELECT MIN(kind) FROM {table})
+            UNION ALL
+            SELECT (SELECT MIN(kind) FROM {table} WHERE kind > kinds.kind) FROM kinds WHERE kinds.kind IS NOT NULL
+        )
+        SELECT kind FROM kinds WHERE kind IS NOT NULL
+    """  # noqa: S608  only the table name is formatted in
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        stored = {row[0] for row in cursor.fetchall()}
+    return sorted(stored | set(registry.KINDS))
 
 
 def message_detail(*, pk: int) -> Message:

@@ -133,3 +133,19 @@ def test_demo_pilot_has_someone_at_risk_and_next_has_every_stage():
         "waitlisted",
         "withdrawn",
     }
+
+
+def test_organisation_counts_are_not_multiplied_by_each_other():
+    """Officers and places are counted apart: three officers with two places each are 3 officers and
+    6 places (counting both through joins on the organisation once gave officers × places rows)."""
+    from tests.factories import MentorFactory, OrganisationFactory
+
+    partner, empty = OrganisationFactory(), OrganisationFactory()
+    officers = [OfficerFactory(organisation=partner) for _ in range(3)]
+    MentorFactory(organisation=partner)  # a mentor is not counted as an officer
+    for officer in officers:
+        for _ in range(2):
+            EnrolmentFactory(officer=officer)
+    rows = {row.pk: row for row in selectors.organisation_list()}
+    assert (rows[partner.pk].officer_count, rows[partner.pk].enrolment_count) == (3, 6)
+    assert (rows[empty.pk].officer_count, rows[empty.pk].enrolment_count) == (0, 0)
