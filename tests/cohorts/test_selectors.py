@@ -137,7 +137,7 @@ def test_demo_pilot_has_someone_at_risk_and_next_has_every_stage():
 
 def test_organisation_counts_are_not_multiplied_by_each_other():
     """Officers and places are counted apart: three officers with two places each are 3 officers and
-    6 places (counting both through joins on the organisation once gave officers × places rows)."""
+    6 places (counting both through joins on the organisation once gave officers times places rows)."""
     from tests.factories import MentorFactory, OrganisationFactory
 
     partner, empty = OrganisationFactory(), OrganisationFactory()
