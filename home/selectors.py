@@ -22,26 +22,47 @@ class ActiveCohort(NamedTuple):
     status: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class AttentionItem:
+    """One line of "Needs your attention": its words and where it leads. The link is worked out only
+    when a page shows the line (the dashboard shows the first few of what can be 100 or more)."""
+
     text: str
-    href: str
+    url_name: str
+    slug: str | None = None
+    query: str = ""
+
+    @property
+    def href(self) -> str:
+        kwargs = {"slug": self.slug} if self.slug else None
+        return reverse(self.url_name, kwargs=kwargs) + self.query
 
 
 def staff_attention(*, now: datetime | None = None) -> list[AttentionItem]:
     """What programme staff should look at today, across every cohort that is recruiting or running:
     applications to decide, officers at risk, milestones to sign off or overdue, cascade sessions to
-    verify and email that failed. A fixed number of queries, however many cohorts and rows."""
+    verify and email that failed (those two first). A fixed number of queries, however many cohorts and rows."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     # Plain rows, not model instances: the list is as long as the cohorts in progress.
     active = [
         ActiveCohort(*row)
         for row in Cohort.objects.filter(status__in=[Cohort.Status.RECRUITING, Cohort.Status.RUNNING])
-        .order_by("start_date")
+        .order_by("start_date", "name", "pk")
         .values_list("pk", "name", "slug", "status")
     ]
+    # Programme-wide lines first, so that a dashboard showing only the first lines still shows them.
     items: list[AttentionItem] = []
+    unverified = CascadeSession.objects.filter(verified_at__isnull=True).count()
+    if unverified:
+        items.append(
+            AttentionItem(f"{_plural(unverified, 'cascade session')} to verify", "trainers:cascade_session_list")
+        )
+    failed = Message.objects.filter(status=Message.Status.FAILED).count()
+    if failed:
+        items.append(
+            AttentionItem(f"{_plural(failed, 'email')} failed to send", "notifications:outbox", query="?status=failed")
+        )
     decide = dict(
         Enrolment.objects.filter(cohort__in=[cohort.pk for cohort in active], status=Enrolment.Status.MANAGER_APPROVED)
         .values_list("cohort_id")
@@ -59,48 +80,23 @@ def staff_attention(*, now: datetime | None = None) -> list[AttentionItem]:
         )
     }
     for cohort in active:
+        name, slug = cohort.name, cohort.slug
         if decide.get(cohort.pk):
-            items.append(
-                AttentionItem(
-                    f"{_plural(decide[cohort.pk], 'application')} to decide on in {cohort.name}",
-                    reverse("cohorts:application_list", kwargs={"slug": cohort.slug}),
-                )
-            )
+            text = f"{_plural(decide[cohort.pk], 'application')} to decide on in {name}"
+            items.append(AttentionItem(text, "cohorts:application_list", slug))
         if at_risk.get(cohort.pk):
             items.append(
                 AttentionItem(
-                    f"{_plural(at_risk[cohort.pk], 'officer')} at risk in {cohort.name}",
-                    reverse("cohorts:cohort_detail", kwargs={"slug": cohort.slug}),
+                    f"{_plural(at_risk[cohort.pk], 'officer')} at risk in {name}", "cohorts:cohort_detail", slug
                 )
             )
         counts = milestones.get(cohort.pk, {})
-        progress = reverse("projects:cohort_projects", kwargs={"slug": cohort.slug})
         if counts.get("to_sign_off"):
-            items.append(
-                AttentionItem(
-                    f"{_plural(counts['to_sign_off'], 'milestone')} waiting for sign-off in {cohort.name}", progress
-                )
-            )
+            text = f"{_plural(counts['to_sign_off'], 'milestone')} waiting for sign-off in {name}"
+            items.append(AttentionItem(text, "projects:cohort_projects", slug))
         if counts.get("overdue"):
-            items.append(
-                AttentionItem(
-                    f"{_plural(counts['overdue'], 'overdue milestone')} in {cohort.name}", f"{progress}?overdue=yes"
-                )
-            )
-    unverified = CascadeSession.objects.filter(verified_at__isnull=True).count()
-    if unverified:
-        items.append(
-            AttentionItem(
-                f"{_plural(unverified, 'cascade session')} to verify", reverse("trainers:cascade_session_list")
-            )
-        )
-    failed = Message.objects.filter(status=Message.Status.FAILED).count()
-    if failed:
-        items.append(
-            AttentionItem(
-                f"{_plural(failed, 'email')} failed to send", reverse("notifications:outbox") + "?status=failed"
-            )
-        )
+            text = f"{_plural(counts['overdue'], 'overdue milestone')} in {name}"
+            items.append(AttentionItem(text, "projects:cohort_projects", slug, "?overdue=yes"))
     return items
 
 

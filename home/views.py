@@ -2,11 +2,16 @@
 `officer_cohort_panel` in cohorts, `graduate_panel` in trainers): this app sits at the top of the
 dependency order so that no other app needs to know about the others."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
-from accounts.permissions import Role, has_role, public
+from accounts.permissions import Role, has_role, public, staff_required
 
 from . import selectors
+
+# The dashboard shows the first lines of "Needs your attention"; the rest are on their own page.
+ATTENTION_ON_HOME = 10
 
 
 @public
@@ -16,9 +21,22 @@ def home(request):
     if not user.is_authenticated:
         return redirect("accounts:login")
     if has_role(user, Role.STAFF):
-        return render(request, "home/home_staff.html", {"attention": selectors.staff_attention()})
+        attention = selectors.staff_attention()
+        return render(
+            request,
+            "home/home_staff.html",
+            {"attention": attention[:ATTENTION_ON_HOME], "attention_total": len(attention)},
+        )
     if has_role(user, Role.MENTOR):
         return render(request, "home/home_mentor.html")
     if has_role(user, Role.OFFICER):
         return render(request, "home/home_officer.html")
     return render(request, "home/home_no_role.html")
+
+
+@staff_required
+@require_GET
+def attention(request):
+    """Everything that needs programme staff's attention, 50 lines a page, in the dashboard's order."""
+    page = Paginator(selectors.staff_attention(), 50).get_page(request.GET.get("page"))
+    return render(request, "home/attention.html", {"page": page, "attention": page.object_list})

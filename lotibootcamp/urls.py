@@ -8,6 +8,7 @@ from . import legacy_redirects, views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("attention/", home_views.attention, name="attention"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),

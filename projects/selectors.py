@@ -310,6 +310,18 @@ def rows_for(projects: list[Project], *, today: date) -> list[ProjectRow]:
 
 
 @dataclass
+class FirstRows:
+    """The first lines of a list for a home page, and how many there are in all (for "see all")."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+@dataclass
 class CohortProjectsOverview:
     cohort: Cohort
     projects: int
@@ -322,13 +334,19 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def running_cohorts_overview(*, today: date | None = None) -> list[CohortProjectsOverview]:
-    """For the staff home page: each running cohort's projects at a glance. Two queries, one row per
-    cohort: the figures are summed in SQL and no project, log or milestone is loaded."""
+def running_cohorts_overview(*, today: date | None = None, limit: int | None = None) -> FirstRows:
+    """For the staff home page: running cohorts' projects at a glance, the first `limit` cohorts (that
+    have projects) by start, and how many there are. Three queries whatever the size: the figures are
+    summed in SQL, only for the cohorts shown, and no project, log or milestone is loaded."""
     today = today or timezone.localdate()
+    with_projects = Cohort.objects.filter(
+        Exists(Project.objects.filter(cohort=OuterRef("pk"))), status=Cohort.Status.RUNNING
+    ).order_by("start_date", "name", "pk")
+    cohorts = list(with_projects if limit is None else with_projects[:limit])
+    total = len(cohorts) if limit is None or len(cohorts) < limit else with_projects.count()
     figures = {
         row["cohort_id"]: row
-        for row in with_figures(Project.objects.filter(cohort__status=Cohort.Status.RUNNING), today=today)
+        for row in with_figures(Project.objects.filter(cohort__in=[cohort.pk for cohort in cohorts]), today=today)
         .order_by()
         .values("cohort_id")
         .annotate(
@@ -338,7 +356,7 @@ def running_cohorts_overview(*, today: date | None = None) -> list[CohortProject
             open_blockers=Sum("open_blocker_count"),
         )
     }
-    return [
+    rows = [
         CohortProjectsOverview(
             cohort=cohort,
             projects=figures[cohort.pk]["projects"],
@@ -346,20 +364,9 @@ def running_cohorts_overview(*, today: date | None = None) -> list[CohortProject
             with_overdue=figures[cohort.pk]["with_overdue"],
             open_blockers=figures[cohort.pk]["open_blockers"],
         )
-        for cohort in Cohort.objects.filter(pk__in=list(figures)).order_by("start_date", "name")
+        for cohort in cohorts
     ]
-
-
-@dataclass
-class FirstRows:
-    """The first lines of a list for a home page, and how many there are in all (for "see all")."""
-
-    rows: list
-    total: int
-
-    @property
-    def more(self) -> bool:
-        return self.total > len(self.rows)
+    return FirstRows(rows=rows, total=total)
 
 
 def mentor_projects(mentor: User, *, limit: int | None = None) -> FirstRows:

@@ -30,8 +30,8 @@ def mentor_projects_panel(user):
 
 @register.inclusion_tag("projects/panels/staff_projects.html")
 def staff_projects_panel():
-    cohorts = selectors.running_cohorts_overview()
-    return {"cohorts": cohorts[:HOME_LIST_LIMIT], "cohorts_total": len(cohorts)}
+    overview = selectors.running_cohorts_overview(limit=HOME_LIST_LIMIT)
+    return {"cohorts": overview.rows, "cohorts_total": overview.total}
 
 
 @register.inclusion_tag("projects/panels/staff_ig_queue.html")

@@ -105,3 +105,25 @@ def test_logs_awaiting_page_lists_every_log_50_a_page(client):
     assert 'rel="next"' in first
     second = client.get("/projects/mentees/awaiting-comment/?page=2").content.decode()
     assert "Week 51:" in second and "Week 55:" in second
+
+
+def test_staff_projects_panel_works_out_figures_only_for_the_ten_cohorts_it_shows(client):
+    """Running cohorts with projects, earliest start first: the panel lists 10 and links to the rest;
+    a running cohort without projects and a finished cohort with one are not counted."""
+    today = timezone.localdate()
+    cohorts = [RunningCohortFactory(start_date=today - timedelta(weeks=11 - n)) for n in range(12)]
+    for cohort in cohorts:
+        ProjectFactory(cohort=cohort)
+    RunningCohortFactory()
+    ProjectFactory(cohort=CohortFactory(status="finished"))
+    client.force_login(StaffFactory())
+    queries, built, html = page_cost(client, "/")
+    panel = html[html.index("Projects in running cohorts") :].split("</table>")[0]
+    shown = [cohort.slug for cohort in cohorts if f'href="/projects/cohort/{cohort.slug}/"' in panel]
+    assert shown == [cohort.slug for cohort in cohorts[:10]]
+    assert "See all 12 running cohorts’ projects" in html
+    for n in range(3):
+        ProjectFactory(cohort=RunningCohortFactory(start_date=today - timedelta(weeks=1, days=n)))
+    more_queries, more_built, more_html = page_cost(client, "/")
+    assert (more_queries, more_built["Cohort"]) == (queries, built["Cohort"])
+    assert "See all 15 running cohorts’ projects" in more_html

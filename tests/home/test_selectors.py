@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -6,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cohorts.models import Enrolment
-from home.selectors import AttentionItem, staff_attention
+from home.selectors import staff_attention
 from notifications.models import Message
 from projects.models import Milestone
 from tests.factories import (
@@ -14,7 +15,9 @@ from tests.factories import (
     CascadeSessionFactory,
     CohortFactory,
     EnrolmentFactory,
+    MentorFactory,
     MessageFactory,
+    OfficerFactory,
     ProjectFactory,
     RunningCohortFactory,
     StaffFactory,
@@ -52,14 +55,14 @@ def test_staff_attention_lists_what_needs_doing_with_links():
     CascadeSessionFactory()
     MessageFactory(status=Message.Status.FAILED)
 
-    # Cohorts in start-date order: the running pilot first, then the recruiting intake.
-    assert staff_attention() == [
-        AttentionItem("1 officer at risk in Pilot", f"/cohorts/{running.slug}/"),
-        AttentionItem("1 milestone waiting for sign-off in Pilot", f"/projects/cohort/{running.slug}/"),
-        AttentionItem("1 overdue milestone in Pilot", f"/projects/cohort/{running.slug}/?overdue=yes"),
-        AttentionItem("2 applications to decide on in Spring intake", "/cohorts/spring-intake/applications/"),
-        AttentionItem("1 cascade session to verify", "/trainers/sessions/"),
-        AttentionItem("1 email failed to send", "/notifications/outbox/?status=failed"),
+    # Programme-wide lines first, then cohorts in start-date order: the running pilot, then the intake.
+    assert [(item.text, item.href) for item in staff_attention()] == [
+        ("1 cascade session to verify", "/trainers/sessions/"),
+        ("1 email failed to send", "/notifications/outbox/?status=failed"),
+        ("1 officer at risk in Pilot", f"/cohorts/{running.slug}/"),
+        ("1 milestone waiting for sign-off in Pilot", f"/projects/cohort/{running.slug}/"),
+        ("1 overdue milestone in Pilot", f"/projects/cohort/{running.slug}/?overdue=yes"),
+        ("2 applications to decide on in Spring intake", "/cohorts/spring-intake/applications/"),
     ]
 
 
@@ -77,5 +80,39 @@ def test_staff_dashboard_query_count_does_not_grow_with_cohorts(client):
         running_cohort_needing_attention(f"More {n}")
     with CaptureQueriesContext(connection) as many:
         response = client.get("/")
-    assert "1 overdue milestone in More 2" in response.content.decode()
+    assert "1 overdue milestone in More 0" in response.content.decode()
     assert len(many) == len(one)
+
+
+def test_dashboard_shows_ten_lines_of_attention_and_the_page_lists_them_all_50_a_page(client):
+    """Three lines for each of 18 running cohorts: 10 on the dashboard with a link to the 54, which the
+    attention page shows 50 a page, in the same order, for the same queries however many there are."""
+    for n in range(18):
+        running_cohort_needing_attention(f"Cohort {n:02}")
+    everything = [(item.text, item.href) for item in staff_attention()]
+    assert len(everything) == 54  # at risk, to sign off and overdue, for each cohort
+    client.force_login(StaffFactory())
+    home = client.get("/").content.decode()
+    shown = re.findall(r'<li><a class="govuk-link" href="([^"]+)">([^<]+)</a></li>', home)
+    assert [(text, href) for href, text in shown[:10]] == everything[:10]
+    assert everything[10][0] not in home
+    assert 'href="/attention/">See all 54 things that need your attention</a>' in home
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get("/attention/").content.decode()
+    second = client.get("/attention/?page=2").content.decode()
+    assert "54 things across every cohort" in first
+    assert everything[49][0] in first and everything[0][0] in first and everything[-1][0] not in first
+    assert everything[-1][0] in second and everything[0][0] not in second
+    assert 'rel="next"' in first
+    for n in range(3):
+        running_cohort_needing_attention(f"Later {n}")
+    with CaptureQueriesContext(connection) as more:
+        assert client.get("/attention/").status_code == 200
+    assert len(more) == len(first_page)
+
+
+def test_attention_page_is_for_programme_staff_only(client):
+    client.force_login(OfficerFactory())
+    assert client.get("/attention/").status_code == 403
+    client.force_login(MentorFactory())
+    assert client.get("/attention/").status_code == 403

@@ -1,5 +1,5 @@
-"""The privacy pages in a real browser: the notice, an officer's download from their account page, staff's
-refused erasure."""
+"""The home app's pages in a real browser: the privacy notice, an officer's download from their account
+page, staff's refused erasure, and the dashboard's attention list and its full page."""
 
 import io
 import json
@@ -62,3 +62,22 @@ def test_staff_see_why_an_erasure_is_refused(page):
     assert page.get_by_role("button", name="Erase Pat Booked").count() == 0
     assert_accessible(page, "person-erase-refused")
     assert User.objects.get(pk=officer.pk).full_name == "Pat Booked"
+
+
+def test_staff_follow_the_dashboard_to_everything_that_needs_their_attention(page):
+    """The dashboard's attention list is cut at 10 lines and links to the whole list."""
+    from tests.home.test_selectors import running_cohort_needing_attention
+
+    for n in range(4):
+        running_cohort_needing_attention(f"Browser cohort {n}")
+    staff = StaffFactory(email="browser.dashboard@example.org")
+    sign_in(page, staff.email, PASSWORD)
+
+    page.goto("/")
+    assert page.locator("h2:has-text('Needs your attention') + ul li").count() == 10
+    assert_accessible(page, "staff-dashboard")
+    page.get_by_role("link", name="See all 12 things that need your attention").click()
+    page.wait_for_url("**/attention/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Needs your attention"
+    assert page.locator("main ul.govuk-list--bullet li").count() == 12
+    assert_accessible(page, "staff-attention")
