@@ -22,7 +22,7 @@ A project counts once for each organisation whose officers worked on it, so the 
 project numbers can add up to more than the total.
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cached_property
 from typing import NamedTuple
@@ -292,9 +292,10 @@ class ImpactReport:
     # --- per cohort ---
 
     @cached_property
-    def cohorts(self) -> list[CohortImpact]:
-        """One row per cohort that is not a draft, oldest first; cohort figures only for cohorts that
-        started in the period. Four queries."""
+    def cohort_headcounts(self) -> list[CohortImpact]:
+        """One row per cohort that is not a draft, oldest first, with only its officers trained, in
+        training and graduates (for cohorts that started in the period). One query: the summary page's
+        chart and table need no more."""
         in_period = Q(enrolments__status__in=TRAINED) & self.period.q("start_date")
         cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).annotate(
             trained=Count("enrolments__officer", filter=in_period, distinct=True),
@@ -304,17 +305,25 @@ class ImpactReport:
                 distinct=True,
             ),
         )
-        rows = {}
+        rows = []
         for cohort in cohorts.order_by("start_date", "pk"):
             finished = cohort.status == Cohort.Status.FINISHED
-            rows[cohort.pk] = CohortImpact(
-                cohort=cohort,
-                figures=Figures(
-                    officers_trained=cohort.trained if finished else 0,
-                    in_training=0 if finished else cohort.trained,
-                    graduates=cohort.graduates,
-                ),
+            figures = Figures(
+                officers_trained=cohort.trained if finished else 0,
+                in_training=0 if finished else cohort.trained,
+                graduates=cohort.graduates,
             )
+            rows.append(CohortImpact(cohort=cohort, figures=figures))
+        return rows
+
+    @cached_property
+    def cohorts(self) -> list[CohortImpact]:
+        """One row per cohort that is not a draft, oldest first, with every figure; cohort figures only
+        for cohorts that started in the period. Four queries (the headcounts' and three more)."""
+        rows = {
+            row.cohort.pk: CohortImpact(cohort=row.cohort, figures=replace(row.figures))
+            for row in self.cohort_headcounts
+        }
         cascade = (
             Enrolment.objects.filter(status=Enrolment.Status.COMPLETED, cohort_id__in=list(rows))
             .filter(self.period.q("officer__cascade_sessions__delivered_on"))
@@ -341,7 +350,7 @@ class ImpactReport:
         """The finished cohorts whose officers count as trained in this period (no query of its own)."""
         return [
             row.cohort
-            for row in self.cohorts
+            for row in self.cohort_headcounts
             if row.cohort.status == Cohort.Status.FINISHED and row.figures.officers_trained
         ]
 

@@ -19,6 +19,9 @@ from . import charts, exports, forms, impact, selectors, services, uplift
 from .filters import CASCADE_COLUMNS, CascadeSessionFilter
 from .learning_views import uplift_chart
 
+# The impact summary charts this many of the latest cohorts; "Impact by cohort" lists them all.
+SUMMARY_COHORTS = 12
+
 # --- graduation and certificates ---
 
 
@@ -247,7 +250,9 @@ def impact_summary(request):
     }
     waiting_by_gss = {row.organisation.gss_code: row.figures.value(waiting) for row in report.organisations if waiting}
     months = report.months()
-    cohorts = [row for row in report.cohorts if row.figures.officers_trained or row.figures.in_training]
+    with_officers = [row for row in report.cohort_headcounts if row.figures.officers_trained or row.figures.in_training]
+    # The summary charts the latest cohorts; "Impact by cohort" has every cohort and every figure.
+    cohorts = with_officers[-SUMMARY_COHORTS:]
     skills = uplift.cohort_uplift()
     return render(
         request,
@@ -274,9 +279,10 @@ def impact_summary(request):
                 ),
             ),
             "cohorts": cohorts,
+            "cohorts_total": len(with_officers),
             "cohort_chart": charts.bar_chart(
                 [(row.cohort.name, row.figures.graduates) for row in cohorts],
-                description="Graduates of each cohort: "
+                description=f"Graduates of each of the {len(cohorts)} latest cohorts: "
                 + "; ".join(f"{row.cohort.name} {row.figures.graduates}" for row in cohorts)
                 + ".",
             ),

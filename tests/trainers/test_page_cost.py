@@ -97,3 +97,29 @@ def test_impact_page_builds_the_same_instances_for_one_mentoring_session_or_many
     assert (more_queries, more_built) == (queries, built)
     assert "Booking" not in built
     assert '<dd class="app-stats__value" id="figure-mentor-hours">61</dd>' in page
+
+
+def test_impact_summary_charts_the_12_latest_cohorts_and_links_staff_to_every_cohort(client):
+    today = timezone.localdate()
+    cohorts = [
+        CohortFactory(name=f"Cohort {n:02}", status="finished", start_date=today - timedelta(weeks=100 - n))
+        for n in range(14)
+    ]
+    for cohort in cohorts:
+        EnrolmentFactory(cohort=cohort, status="completed")
+    client.force_login(StaffFactory())
+    queries, _, page = page_cost(client, "/trainers/impact/")
+    table = page[page.index('id="graduates-by-cohort-caption"') :].split("</table>")[0]
+    assert [cohort.name for cohort in cohorts if f">{cohort.name}</th>" in table] == [c.name for c in cohorts[2:]]
+    assert "The 12 latest of 14 cohorts with officers." in page
+    assert 'href="/trainers/impact/cohorts/">See every cohort’s figures in impact by cohort</a>' in page
+    for n in range(3):
+        cohort = CohortFactory(status="finished", start_date=today - timedelta(weeks=50 - n))
+        EnrolmentFactory(cohort=cohort, status="completed")
+    more_queries, _, page = page_cost(client, "/trainers/impact/")
+    assert more_queries == queries
+    assert "The 12 latest of 17 cohorts with officers." in page
+    client.force_login(EnrolmentFactory(cohort=cohorts[0], status="completed").officer)
+    officer_page = client.get("/trainers/impact/").content.decode()
+    assert "The 12 latest of 17 cohorts with officers." in officer_page
+    assert "/trainers/impact/cohorts/" not in officer_page
