@@ -1,4 +1,5 @@
 from email.utils import make_msgid, parseaddr
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
@@ -7,8 +8,13 @@ from django.db import models
 def internet_message_id_make() -> str:
     """A fresh RFC 5322 Message-ID on the sender's domain. It is stored with the row, so every attempt
     to send one outbox message carries the same Message-ID and a receiver can tell a repeat."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "lotibootcamp.invalid"
-    return make_msgid(idstring="outbox", domain=domain)
+    return make_msgid(idstring="outbox", domain=_sender_domain(settings.DEFAULT_FROM_EMAIL))
+
+
+@lru_cache(maxsize=8)
+def _sender_domain(from_email: str) -> str:
+    """Parsed once per sender address, not once per message (a roster import writes 1,500)."""
+    return parseaddr(from_email)[1].rpartition("@")[2] or "lotibootcamp.invalid"
 
 
 class Message(models.Model):

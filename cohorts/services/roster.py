@@ -72,8 +72,17 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
     reader.fieldnames = header
     organisations = _organisation_lookup()
     streams = {stream.name.casefold(): stream for stream in cohort.streams.all()}
-    existing = {enrolment.officer.email: enrolment for enrolment in cohort.enrolments.select_related("officer")}
-    users = {user.email: user for user in User.objects.all().only("email", "is_officer")}
+    existing = {enrolment.officer.email.lower(): enrolment for enrolment in cohort.enrolments.select_related("officer")}
+    records = [
+        (number, {key: (value or "").strip() for key, value in raw.items() if key})
+        for number, raw in enumerate(reader, start=2)
+    ]
+    # Only the file's addresses are looked up (whatever case an account was written in), not every account.
+    users = set(
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in={values.get("email", "").lower() for _, values in records})
+        .values_list("email_lower", flat=True)
+    )
     # Places taken as enrolment_select counts them: selected officers and open offers to the waitlist.
     holding_places = cohort.enrolments.filter(
         Q(status=Enrolment.Status.SELECTED) | Q(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=timezone.now())
@@ -86,8 +95,7 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
     on_roster = (Enrolment.Status.SELECTED, Enrolment.Status.COMPLETED)
     seen: set[str] = set()
     rows: list[RosterRow] = []
-    for number, raw in enumerate(reader, start=2):
-        values = {key: (value or "").strip() for key, value in raw.items() if key}
+    for number, values in records:
         email = values.get("email", "").lower()
         organisation_name = values.get("organisation", "")
         row = RosterRow(

@@ -46,6 +46,22 @@ def test_roster_import_query_count_is_the_same_for_10_and_200_rows():
     assert import_queries(10, start=0) == import_queries(200, start=1000)
 
 
+def test_roster_preview_reads_only_the_files_accounts_and_matches_them_whatever_their_case():
+    """The preview looks up the file's addresses, not every account: other people build no rows."""
+    from tests.page_cost import instances_built
+
+    OfficerFactory(email="Known.Person@Example.org")
+    cohort = CohortFactory(capacity=10)
+    content = "email,full_name,organisation,job_title,stream\nknown.person@example.org,Known,Camden,Analyst,\n"
+    with instances_built() as built:
+        preview = services.roster_read(cohort=cohort, content=content)
+    assert [row.outcome for row in preview.rows] == ["selected"]
+    UserFactory.create_batch(30)
+    with instances_built() as more:
+        services.roster_read(cohort=cohort, content=content)
+    assert more["User"] == built["User"] == 0
+
+
 def test_roster_import_in_batches_writes_the_same_rows_and_history():
     staff = StaffFactory()
     cohort = CohortFactory(capacity=10)
