@@ -63,9 +63,28 @@ class SearchFilter(django_filters.CharFilter):
         for word in words:
             match = Q()
             for name in self.fields:
-                match |= Q(**{f"{name}__icontains": word})
+                match |= _contains(qs.model, name, word)
             qs = qs.filter(match)
         return qs
+
+
+# A field across a relation matched by up to this many related rows is searched by their keys.
+RELATED_KEYS_MAX = 1000
+
+
+def _contains(model, name: str, word: str) -> Q:
+    """`name` contains `word`. A field of a related row ("recipient__full_name") is first looked up in
+    its own table, and the rows are then matched by key: a join ORed with a column of the list's own
+    table can use no index, so every search read the whole list (trigram indexes, common/trigram.py,
+    serve each side on its own). When more than RELATED_KEYS_MAX related rows match, the keys stay a
+    subquery."""
+    relation, _, field = name.partition("__")
+    if not field or "__" in field:
+        return Q(**{f"{name}__icontains": word})
+    related = model._meta.get_field(relation).related_model
+    matching = related._default_manager.filter(**{f"{field}__icontains": word}).values_list("pk", flat=True)
+    keys = list(matching[: RELATED_KEYS_MAX + 1])
+    return Q(**{f"{relation}__in": keys if len(keys) <= RELATED_KEYS_MAX else matching})
 
 
 class SearchField(forms.CharField):

@@ -17,7 +17,7 @@ def outbox_list(*, status: str = "", kind: str = "") -> QuerySet[Message]:
 
 
 def outbox_counts() -> dict[str, int]:
-    counts = dict(Message.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    counts = dict(Message.objects.order_by().values_list("status").annotate(n=Count("*")))
     return {status: counts.get(status, 0) for status, _ in Message.Status.choices}
 
 

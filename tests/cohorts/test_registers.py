@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils.html import escape
 
 from cohorts.models import Attendance, Cohort
 from tests.factories import (
@@ -152,7 +153,7 @@ def test_without_a_mark_for_everyone_each_officer_needs_one(client, cohort):
     marked, unmarked = EnrolmentFactory(cohort=cohort), EnrolmentFactory(cohort=cohort)
     client.force_login(StaffFactory())
     html = client.post(url(session), {f"mark_{marked.pk}": "present"}).content.decode()
-    assert f"Choose a mark for {unmarked.officer.full_name}, or a mark for everyone you do not mark" in html
+    assert f"Choose a mark for {escape(unmarked.officer.full_name)}, or a mark for everyone you do not mark" in html
     assert Attendance.objects.count() == 0
 
 
