@@ -97,6 +97,7 @@ def pages() -> list[tuple[str, str]]:
         (MENTOR, "/projects/mentees/awaiting-comment/"),
         (MENTOR, "/mentoring/"),
         (MENTOR, "/mentoring/availability/"),
+        (MENTOR, "/mentoring/mentees/"),
         (OFFICER, "/projects/mine/"),
         (OFFICER, "/mentoring/"),
         (OFFICER, "/mentoring/mentors/"),

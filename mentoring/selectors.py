@@ -260,11 +260,12 @@ def past_bookings(user: User, *, now: datetime | None = None) -> QuerySet[Bookin
     return _mine(user).filter(Q(ends_at__lte=now) | ~Q(status__in=Booking.ACTIVE_STATUSES)).order_by("-starts_at")
 
 
-def mentees_of(mentor: User, *, now: datetime | None = None, quiet_days: int = 14) -> list[MentorAllocation]:
-    """The mentor's allocated officers, each with `last_session` and `is_quiet`. Only sessions that took
-    place count: a no-show is not contact, so an officer who missed their session still shows as quiet."""
+def mentees_of(mentor: User, *, now: datetime | None = None) -> QuerySet[MentorAllocation]:
+    """The mentor's allocated officers by name, each with `last_session` worked out in SQL. Only
+    sessions that took place count: a no-show is not contact, so an officer who missed their session
+    still shows as quiet."""
     now = now or timezone.now()
-    allocations = list(
+    return (
         MentorAllocation.objects.filter(mentor=mentor)
         .select_related("officer__organisation")
         .annotate(
@@ -276,11 +277,14 @@ def mentees_of(mentor: User, *, now: datetime | None = None, quiet_days: int = 1
                 ),
             )
         )
+        .order_by("officer__full_name", "pk")
     )
-    cutoff = now - timedelta(days=quiet_days)
-    for allocation in allocations:
-        allocation.is_quiet = allocation.last_session is None or allocation.last_session < cutoff
-    return allocations
+
+
+def quiet_mentees(mentees: QuerySet[MentorAllocation], *, now: datetime | None = None, days: int = 14):
+    """Those of `mentees` (mentees_of) with no session in the last `days` days, or none yet."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return mentees.filter(Q(last_session__isnull=True) | Q(last_session__lt=cutoff))
 
 
 def officers_for_allocation(cohort: Cohort | None = None) -> QuerySet[Enrolment]:

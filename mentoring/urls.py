@@ -19,6 +19,7 @@ urlpatterns = [
     path("sessions/<int:pk>/feedback/", views.booking_feedback, name="booking_feedback"),
     path("sessions/<int:pk>/accept/", views.booking_accept, name="booking_accept"),
     path("sessions/<int:pk>/ask-to-move/", views.booking_move, name="booking_move"),
+    path("mentees/", views.mentee_list, name="mentee_list"),
     path("mentees/<int:officer_id>/schedule/", views.booking_propose, name="booking_propose"),
     path("availability/", views.availability, name="availability"),
     path("availability/profile/", views.profile_edit, name="profile_edit"),

@@ -26,6 +26,7 @@ from .bookings import (
     office_hours,
 )
 from .calendars import calendar_feed, calendar_page, calendar_reset
+from .mentees import mentee_list
 from .staff import allocations, utilisation
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "calendar_reset",
     "leave_add",
     "leave_delete",
+    "mentee_list",
     "mentor_list",
     "office_hours",
     "profile_edit",

@@ -95,6 +95,16 @@ def test_mentor_adds_a_one_off_time_and_leave_and_staff_see_utilisation(page):
     away = [(day + timedelta(days=1), day + timedelta(days=3))]
     assert list(mentor.leave.values_list("starts_on", "ends_on")) == away
 
+    from tests.factories import MentorAllocationFactory
+
+    MentorAllocationFactory.create_batch(11, mentor=mentor)
+    page.goto("/")
+    page.get_by_role("link", name="See all 11 of your mentees").click()
+    page.wait_for_url("**/mentoring/mentees/")
+    expect(page.get_by_text("11 officers you are lead mentor for")).to_be_visible()
+    assert page.locator("main tbody tr").count() == 11
+    assert_accessible(page, "mentoring-mentees")
+
     cohort = CohortFactory(status=Cohort.Status.RUNNING, start_date=timezone.localdate() - timedelta(days=14))
     EnrolmentFactory(cohort=cohort)
     staff = StaffFactory()
