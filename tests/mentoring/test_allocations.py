@@ -181,3 +181,6 @@ def test_utilisation_page_shows_five_cohorts_a_page_newest_first(client):
     assert headings.findall(second) == [cohort.name for cohort in cohorts[5:]]
     assert 'aria-label="Page 2"' in first and 'rel="next"' in first and 'rel="prev"' in second
     assert len(first_queries) == len(second_queries)
+    # Five cohorts' charts and tables on one page: every id once, so each table region names its own cohort.
+    ids = re.findall(r'\sid="([^"]+)"', first)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
