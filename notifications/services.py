@@ -139,7 +139,7 @@ def messages_queue_now(*, emails: list[dict]) -> int:
     keys = [spec.dedup_key for spec in specs]
 
     def enqueue() -> None:
-        sending.enqueue(
+        sending.enqueue_after_commit(
             list(
                 Message.objects.filter(
                     dedup_key__in=keys, status=Message.Status.QUEUED, enqueued_at__isnull=True

@@ -30,6 +30,13 @@ def send(self, *, message_id: int) -> None:
         raise self.retry(exc=exc, countdown=exc.retry_in) from exc
 
 
+@shared_task(name="notifications.enqueue", acks_late=True, reject_on_worker_lost=True)
+def enqueue(*, message_ids: list[int]) -> int:
+    """Fans a large batch out into one send task a row (sending.enqueue_after_commit). Run twice (the
+    worker died part way), a row gets a second task, which sends nothing: the claim."""
+    return sending.enqueue(message_ids)
+
+
 @shared_task(
     name="notifications.record_sent",
     bind=True,
