@@ -23,7 +23,7 @@ import django_filters
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -282,3 +282,28 @@ def listing(
     if present is not None:
         page.object_list = present(list(page.object_list))
     return Listing(page=page, filterset=filterset, headers=_headers(columns, params, sort), sort=sort, params=params)
+
+
+# --- the first lines of a list, for a home page -----------------------------------------------------
+
+
+@dataclass
+class FirstRows:
+    """The first lines of a list for a home page, and how many there are in all (for "see all")."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+TOTAL_ANNOTATION = "listing_total"
+
+
+def first_rows(qs: QuerySet, limit: int) -> FirstRows:
+    """The first `limit` rows of `qs` and how many it has, in one query: the total is a window count
+    over the whole filtered list, read from the first row, so a home panel needs no second COUNT."""
+    rows = list(qs.annotate(**{TOTAL_ANNOTATION: Window(Count("pk"))})[:limit])
+    return FirstRows(rows=rows, total=getattr(rows[0], TOTAL_ANNOTATION) if rows else 0)

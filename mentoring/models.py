@@ -184,6 +184,8 @@ class Booking(models.Model):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="booking_rating_1_to_5"
             ),
         ]
+        # An officer's latest session (a mentor's mentees list) is one index step, whatever their history.
+        indexes = [models.Index(fields=["officer", "starts_at"], name="booking_officer_starts")]
 
     def __str__(self) -> str:
         return f"{self.officer} with {self.mentor} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -4,7 +4,18 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from accounts.models import User
@@ -265,18 +276,17 @@ def mentees_of(mentor: User, *, now: datetime | None = None) -> QuerySet[MentorA
     sessions that took place count: a no-show is not contact, so an officer who missed their session
     still shows as quiet."""
     now = now or timezone.now()
+    # A subquery per row shown, not a join grouped over every booking the mentees ever had: a page of
+    # ten reads ten officers' latest bookings, and a count needs none.
+    latest = (
+        Booking.objects.filter(officer=OuterRef("officer"), starts_at__lte=now, status=Booking.Status.CONFIRMED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
     return (
         MentorAllocation.objects.filter(mentor=mentor)
         .select_related("officer__organisation")
-        .annotate(
-            last_session=Max(
-                "officer__officer_bookings__starts_at",
-                filter=Q(
-                    officer__officer_bookings__starts_at__lte=now,
-                    officer__officer_bookings__status=Booking.Status.CONFIRMED,
-                ),
-            )
-        )
+        .annotate(last_session=Subquery(latest))
         .order_by("officer__full_name", "pk")
     )
 

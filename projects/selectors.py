@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import Role, has_role
 from cohorts.models import Cohort
+from common.listing import FirstRows, first_rows
 
 from .models import CaseStudy, IGCheck, IGCheckEvent, LinkageRun, LogComment, Milestone, ProgressLog, Project
 from .quality_selectors import (  # noqa: F401  (re-exported: every read is reachable from projects.selectors)
@@ -310,18 +311,6 @@ def rows_for(projects: list[Project], *, today: date) -> list[ProjectRow]:
 
 
 @dataclass
-class FirstRows:
-    """The first lines of a list for a home page, and how many there are in all (for "see all")."""
-
-    rows: list
-    total: int
-
-    @property
-    def more(self) -> bool:
-        return self.total > len(self.rows)
-
-
-@dataclass
 class CohortProjectsOverview:
     cohort: Cohort
     projects: int
@@ -336,14 +325,18 @@ def _flag(condition: Q) -> Case:
 
 def running_cohorts_overview(*, today: date | None = None, limit: int | None = None) -> FirstRows:
     """For the staff home page: running cohorts' projects at a glance, the first `limit` cohorts (that
-    have projects) by start, and how many there are. Three queries whatever the size: the figures are
+    have projects) by start, and how many there are. Two queries whatever the size: the figures are
     summed in SQL, only for the cohorts shown, and no project, log or milestone is loaded."""
     today = today or timezone.localdate()
     with_projects = Cohort.objects.filter(
         Exists(Project.objects.filter(cohort=OuterRef("pk"))), status=Cohort.Status.RUNNING
     ).order_by("start_date", "name", "pk")
-    cohorts = list(with_projects if limit is None else with_projects[:limit])
-    total = len(cohorts) if limit is None or len(cohorts) < limit else with_projects.count()
+    if limit is None:
+        cohorts = list(with_projects)
+        total = len(cohorts)
+    else:
+        first = first_rows(with_projects, limit)
+        cohorts, total = first.rows, first.total
     figures = {
         row["cohort_id"]: row
         for row in with_figures(Project.objects.filter(cohort__in=[cohort.pk for cohort in cohorts]), today=today)
@@ -376,8 +369,12 @@ def mentor_projects(mentor: User, *, limit: int | None = None) -> FirstRows:
         .select_related("cohort", "lead_mentor")
         .order_by("-cohort__start_date", "title")
     )
-    rows = project_rows(qs, limit=limit)
-    return FirstRows(rows=rows, total=len(rows) if limit is None or len(rows) < limit else qs.count())
+    today = timezone.localdate()
+    if limit is None:
+        rows = project_rows(qs, today=today)
+        return FirstRows(rows=rows, total=len(rows))
+    first = first_rows(with_figures(qs, today=today), limit)
+    return FirstRows(rows=rows_for(first.rows, today=today), total=first.total)
 
 
 def reviewer_commented() -> Exists:
@@ -397,8 +394,7 @@ def logs_awaiting_comment(mentor: User) -> QuerySet[ProgressLog]:
 
 
 def logs_awaiting_comment_first(mentor: User, *, limit: int) -> FirstRows:
-    rows = list(logs_awaiting_comment(mentor)[:limit])
-    return FirstRows(rows=rows, total=len(rows) if len(rows) < limit else logs_awaiting_comment(mentor).count())
+    return first_rows(logs_awaiting_comment(mentor), limit)
 
 
 def officer_projects(officer: User) -> list[ProjectSummary]:

@@ -1,5 +1,6 @@
 from django import template
 
+from common.listing import first_rows
 from mentoring import selectors
 from mentoring.models import MentorAllocation
 
@@ -15,25 +16,20 @@ def officer_sessions_panel(user):
 HOME_LIST_LIMIT = 10
 
 
-def _first(qs) -> tuple[list, int]:
-    rows = list(qs[:HOME_LIST_LIMIT])
-    return rows, len(rows) if len(rows) < HOME_LIST_LIMIT else qs.count()
-
-
 @register.inclusion_tag("mentoring/panels/mentor_home.html")
 def mentor_home_panel(user):
     """The mentor's next sessions, the first 10 of their mentees and of those without a recent
     session, with how many there are in all (the mentees page lists every one)."""
     mentees = selectors.mentees_of(user)
-    rows, total = _first(mentees)
-    quiet, quiet_total = _first(selectors.quiet_mentees(mentees))
+    first = first_rows(mentees, HOME_LIST_LIMIT)
+    quiet = first_rows(selectors.quiet_mentees(mentees), HOME_LIST_LIMIT)
     return {
         "user": user,
         "upcoming": list(selectors.upcoming_bookings(user)[:10]),
-        "mentees": rows,
-        "mentees_total": total,
-        "quiet": quiet,
-        "quiet_more": quiet_total - len(quiet),
+        "mentees": first.rows,
+        "mentees_total": first.total,
+        "quiet": quiet.rows,
+        "quiet_more": quiet.total - len(quiet.rows),
     }
 
 

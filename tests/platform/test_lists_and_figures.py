@@ -101,3 +101,17 @@ def test_a_bad_filter_date_is_a_govuk_error_on_its_field_not_a_server_error(clie
     assert response.status_code == 200
     assert "There is a problem" in html and "Created on or after must be a real date" in html
     assert 'href="#id_created_from_0"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [0, 3, 10, 13])
+def test_first_rows_are_the_list_s_first_lines_and_its_total_in_one_query(count):
+    from common.listing import first_rows
+
+    MessageFactory.create_batch(count)
+    qs = Message.objects.order_by("-pk")
+    with CaptureQueriesContext(connection) as queries:
+        first = first_rows(qs, 10)
+    assert len(queries) == 1
+    assert [row.pk for row in first.rows] == list(qs.values_list("pk", flat=True)[:10])
+    assert (first.total, first.more) == (count, count > 10)
