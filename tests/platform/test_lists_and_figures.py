@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from common.formatting import format_date, format_datetime, format_number, format_time
+from common.listing import first_rows
 from notifications.models import Message
 from tests.factories import MessageFactory, OfficerFactory, OrganisationFactory, StaffFactory
 
@@ -106,8 +107,6 @@ def test_a_bad_filter_date_is_a_govuk_error_on_its_field_not_a_server_error(clie
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [0, 3, 10, 13])
 def test_first_rows_are_the_list_s_first_lines_and_its_total_in_one_query(count):
-    from common.listing import first_rows
-
     MessageFactory.create_batch(count)
     qs = Message.objects.order_by("-pk")
     with CaptureQueriesContext(connection) as queries:
