@@ -3,6 +3,7 @@ from django import template
 from cohorts import selectors
 from cohorts.models import Cohort, Enrolment
 from cohorts.services import sessions_awaiting_feedback
+from common.listing import first_rows
 
 register = template.Library()
 
@@ -22,10 +23,8 @@ def officer_cohort_panel(user):
 
 @register.inclusion_tag("cohorts/panels/staff_cohorts.html")
 def staff_cohorts_panel():
-    in_progress = selectors.cohort_list().exclude(status=Cohort.Status.FINISHED)
-    cohorts = list(in_progress[:HOME_LIST_LIMIT])
-    total = len(cohorts) if len(cohorts) < HOME_LIST_LIMIT else in_progress.count()
-    return {"cohorts": cohorts, "cohorts_total": total}
+    first = first_rows(selectors.cohort_list().exclude(status=Cohort.Status.FINISHED), HOME_LIST_LIMIT)
+    return {"cohorts": first.rows, "cohorts_total": first.total}
 
 
 @register.inclusion_tag("cohorts/panels/announcements.html", takes_context=True)

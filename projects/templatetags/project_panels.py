@@ -1,5 +1,6 @@
 from django import template
 
+from common.listing import first_rows
 from projects import selectors
 
 register = template.Library()
@@ -37,6 +38,5 @@ def staff_projects_panel():
 @register.inclusion_tag("projects/panels/staff_ig_queue.html")
 def staff_ig_queue_panel(user, limit: int = 10):
     """Checks this member of staff may confirm, oldest first; the full list is on its own page."""
-    checks = list(selectors.ig_checks_waiting(user)[: limit + 1])
-    total = len(checks) if len(checks) <= limit else selectors.ig_checks_waiting(user).count()
-    return {"checks": checks[:limit], "more": len(checks) > limit, "total": total}
+    first = first_rows(selectors.ig_checks_waiting(user), limit)
+    return {"checks": first.rows, "more": first.more, "total": first.total}
