@@ -1,6 +1,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -67,12 +68,19 @@ def _overlaps(start: datetime, end: datetime, busy: list[tuple[datetime, datetim
     return any(start < busy_end and end > busy_start for busy_start, busy_end in busy)
 
 
+class BookedTime(NamedTuple):
+    """When a mentor is booked (all derive_slots reads of a Booking)."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+
 def derive_slots(
     *,
     profile: MentorProfile,
     windows: list[AvailabilityWindow],
     leave: list[AvailabilityException],
-    mentor_bookings: list[Booking],
+    mentor_bookings: list[Booking] | list[BookedTime],
     days: list[date],
     now: datetime,
     officer_busy: list[tuple[datetime, datetime]] = (),
@@ -183,9 +191,10 @@ def free_slots(
     )
     if exclude_booking is not None:
         bookings = bookings.exclude(pk=exclude_booking.pk)
+    # Only the times: a mentor's three weeks of bookings are hundreds of rows at a programme's scale.
     by_mentor = defaultdict(list)
-    for booking in bookings:
-        by_mentor[booking.mentor_id].append(booking)
+    for mentor_id, starts_at, ends_at in bookings.values_list("mentor_id", "starts_at", "ends_at"):
+        by_mentor[mentor_id].append(BookedTime(starts_at, ends_at))
     busy = officer_busy_times(officer, start, end, exclude_booking=exclude_booking) if officer else []
     slots = []
     for profile in profiles:
