@@ -26,6 +26,15 @@ from .enrolments import GRADUATED, CohortError
 ROSTER_COLUMNS = ["email", "full_name", "organisation", "job_title", "stream"]
 
 
+# As long as the columns they are saved in: checked row by row here, so that a long value is an error
+# on its row in the preview, not a failure when the import is confirmed.
+LENGTH_LIMITS = {
+    "email": User._meta.get_field("email").max_length,
+    "full_name": User._meta.get_field("full_name").max_length,
+    "job_title": min(User._meta.get_field("job_title").max_length, Enrolment._meta.get_field("job_title").max_length),
+}
+
+
 @dataclass
 class RosterRow:
     number: int  # as a spreadsheet shows it: the header is row 1
@@ -115,6 +124,9 @@ def roster_read(*, cohort: Cohort, content: bytes | str) -> RosterImport:
         seen.add(email)
         if not row.full_name:
             row.errors.append("enter a full name")
+        for column, limit in LENGTH_LIMITS.items():
+            if len(values.get(column, "")) > limit:
+                row.errors.append(f"{column.replace('_', ' ')} must be {limit} characters or fewer")
         if row.organisation is None:
             row.errors.append(f"unknown organisation '{organisation_name}' (use its GSS code or full name)")
         stream_name = values.get("stream", "")
