@@ -1,14 +1,17 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
 from accounts.permissions import Role, has_role, public, role_required, staff_required
 from audit.access import private_record_viewed
 from audit.downloads import personal_data_csv_response
-from common.listing import listing
+from common.listing import first_rows, listing
 
 from . import calendar, exports, forms, presenters, selectors, services
 from .filters import APPLICATION_COLUMNS, ApplicationFilter
@@ -16,6 +19,7 @@ from .models import CurriculumTemplate, Enrolment, TrainingSession
 
 # Lists that grow with the programme's history are shown 50 rows a page.
 LIST_PAGE_SIZE = 50
+OFFICERS_ON_ORGANISATION_PAGE = 10
 
 # --- cohorts and schedule (staff) ---
 
@@ -421,12 +425,17 @@ def organisation_list(request):
 @require_GET
 def organisation_detail(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
+    # A borough's whole history is hundreds of officers and places: the first officers (the people
+    # list has them all) and the applications 50 a page, newest cohort first.
+    page = Paginator(selectors.organisation_enrolments(organisation), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cohorts/organisation_detail.html",
         {
             "organisation": organisation,
-            "enrolments": selectors.organisation_enrolments(organisation),
-            "officers": selectors.organisation_officers(organisation),
+            "page": page,
+            "enrolments": page.object_list,
+            "officers": first_rows(selectors.organisation_officers(organisation), OFFICERS_ON_ORGANISATION_PAGE),
+            "people_url": f"{reverse('accounts:people_list')}?{urlencode({'organisation': slug, 'role': 'officer'})}",
         },
     )

@@ -111,3 +111,19 @@ def test_officer_applies_and_the_line_manager_approves_by_the_emailed_link(page)
     expect(page.get_by_role("heading", name="Answer recorded")).to_be_visible()
     assert_accessible(page, "manager-done")
     assert Enrolment.objects.get(cohort=cohort).status == "manager_approved"
+
+
+def test_an_organisation_page_shows_its_first_officers_and_leads_to_all_of_them(page):
+    camden = boroughs()["Camden"]
+    for n in range(12):
+        OfficerFactory(organisation=camden, full_name=f"Camden Officer {n:02d}")
+    staff = StaffFactory()
+    sign_in(page, staff.email, PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/cohorts/organisations/camden/")
+    expect(page.get_by_text("Officers with an account (12)")).to_be_visible()
+    assert_accessible(page, "organisation-detail")
+    page.get_by_role("link", name="See all 12 officers from Camden").click()
+    page.wait_for_url("**/accounts/people/?organisation=camden&role=officer")
+    expect(page.get_by_role("link", name="Camden Officer 11")).to_be_visible()
+    assert_accessible(page, "organisation-officers-in-people-list")
