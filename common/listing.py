@@ -304,6 +304,7 @@ TOTAL_ANNOTATION = "listing_total"
 
 def first_rows(qs: QuerySet, limit: int) -> FirstRows:
     """The first `limit` rows of `qs` and how many it has, in one query: the total is a window count
-    over the whole filtered list, read from the first row, so a home panel needs no second COUNT."""
+    over the whole filtered list, read from the first row, so a home panel needs no second COUNT.
+    `qs` is ordered and not `distinct()` (a window counts rows before DISTINCT removes any)."""
     rows = list(qs.annotate(**{TOTAL_ANNOTATION: Window(Count("pk"))})[:limit])
     return FirstRows(rows=rows, total=getattr(rows[0], TOTAL_ANNOTATION) if rows else 0)
