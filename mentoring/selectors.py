@@ -5,18 +5,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import (
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-)
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -238,15 +227,21 @@ def next_training_days(officer: User, *, now: datetime | None = None, count: int
     return [s for s in sessions_for_enrolment(enrolment) if s.ends_at > now and not s.is_cancelled][:count]
 
 
-def first_day_with_free_slots(*, officer: User, days: list[date], mentors: list[User]) -> date | None:
-    """The first of `days` on which any of `mentors` has a time the officer can book. Today's training
-    day is often past every mentor's minimum notice; the pooled view then opens on the next one.
-    One free_slots call over the span of days, so a fixed number of queries."""
+def first_day_with_free_slots(
+    *, officer: User, days: list[date], mentors: list[User]
+) -> tuple[date | None, list[Slot]]:
+    """The first of `days` on which any of `mentors` has a time the officer can book, and that day's
+    free slots. Today's training day is often past every mentor's minimum notice; the pooled view then
+    opens on the next one. One free_slots call over the span of days (a fixed number of queries), whose
+    slots for the chosen day are the page's: it need not ask again."""
     if not days:
-        return None
+        return None, []
     slots = free_slots(mentors=mentors, first_day=days[0], day_count=(days[-1] - days[0]).days + 1, officer=officer)
-    open_days = {london_date(slot.starts_at) for slot in slots}
-    return next((day for day in days if day in open_days), days[0])
+    by_day: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_day[london_date(slot.starts_at)].append(slot)
+    day = next((day for day in days if day in by_day), days[0])
+    return day, by_day.get(day, [])
 
 
 def bookings_visible_to(user: User) -> QuerySet[Booking]:

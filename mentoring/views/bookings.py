@@ -70,8 +70,11 @@ def mentor_list(request):
     )
 
 
-def _book(request, *, mentors, template: str, context: dict, with_mentor: bool, first_day: date, day_count: int):
-    slots = selectors.free_slots(mentors=mentors, first_day=first_day, day_count=day_count, officer=request.user)
+def _book(
+    request, *, mentors, template: str, context: dict, with_mentor: bool, first_day: date, day_count: int, slots=None
+):
+    if slots is None:
+        slots = selectors.free_slots(mentors=mentors, first_day=first_day, day_count=day_count, officer=request.user)
     allowed = {m.pk for m in mentors}
     form = forms.SlotForm(
         request.POST or None, slots=slots, with_mentor=with_mentor, mentors=allowed, submit="Book session"
@@ -119,8 +122,13 @@ def office_hours(request):
         day = None
     today = timezone.localdate()
     mentors = list(selectors.mentors_for_booking())
+    slots = None
     if day is None or not today <= day <= today + timedelta(days=selectors.HORIZON_DAYS):
-        day = selectors.first_day_with_free_slots(officer=request.user, days=days, mentors=mentors) or today
+        first, slots = selectors.first_day_with_free_slots(officer=request.user, days=days, mentors=mentors)
+        if first is None:
+            day, slots = today, None
+        else:
+            day = first
     return _book(
         request,
         mentors=mentors,
@@ -134,6 +142,7 @@ def office_hours(request):
         with_mentor=True,
         first_day=day,
         day_count=1,
+        slots=slots,
     )
 
 

@@ -138,10 +138,12 @@ def test_pooled_office_hours_opens_on_the_first_training_day_with_free_times(cli
     TrainingSessionFactory(cohort=cohort, week_number=1, starts_at=at(today, 10), ends_at=at(today, 16))
     TrainingSessionFactory(cohort=cohort, week_number=2, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 16))
     client.force_login(officer)
-    html = client.get("/mentoring/office-hours/").content.decode()
+    queries, _, html = page_cost(client, "/mentoring/office-hours/")
     assert "Free times of every mentor on Tuesday 24 March 2026" in html
     assert f"Tuesday 24 March, 2pm to 2:45pm with {escape(mentor.full_name)}" in html
     assert "10am to 10:45am" not in html
+    # The free times found to choose the day are the page's: no second search for them.
+    assert queries == page_cost(client, f"/mentoring/office-hours/?date={TUESDAY}")[0]
 
 
 def test_officer_cannot_see_or_cancel_another_officers_booking(client):
