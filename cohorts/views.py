@@ -96,6 +96,8 @@ def cohort_edit(request, slug: str):
 def cohort_detail(request, slug: str):
     """The staff dashboard for one cohort."""
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
+    # Worked out once: the at-risk list and the graduation table both read it.
+    attendance = selectors.attendance_by_officer(cohort)
     return render(
         request,
         "cohorts/cohort_detail.html",
@@ -103,7 +105,8 @@ def cohort_detail(request, slug: str):
             "cohort": cohort,
             "sessions": selectors.attendance_by_session(cohort),
             "places": selectors.places_by_organisation(cohort),
-            "at_risk": selectors.officers_at_risk(cohort),
+            "attendance": attendance,
+            "at_risk": [row for row in attendance if row.at_risk],
             "waiting": selectors.applications_waiting(cohort),
             "streams": list(cohort.streams.all()),
         },

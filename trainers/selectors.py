@@ -48,9 +48,10 @@ class GraduationCheck:
         return self.attendance_met and self.milestones_met and (self.showcase_met or showcase_presented)
 
 
-def graduation_checks(cohort: Cohort) -> list[GraduationCheck]:
-    """Every officer on the roster against the criteria, in a fixed number of queries."""
-    attendance = attendance_by_officer(cohort)
+def graduation_checks(cohort: Cohort, attendance: list[OfficerAttendance] | None = None) -> list[GraduationCheck]:
+    """Every officer on the roster against the criteria, in a fixed number of queries. `attendance` is
+    attendance_by_officer(cohort) when the caller has it already (the cohort page shows both)."""
+    attendance = attendance_by_officer(cohort) if attendance is None else attendance
     work = (
         Project.officers.through.objects.filter(project__cohort=cohort)
         .values("user_id")

@@ -25,11 +25,12 @@ def graduate_panel(user):
 
 
 @register.inclusion_tag("trainers/panels/graduation.html")
-def graduation_panel(cohort):
-    """The cohort page's graduation section: every officer against the graduation criteria."""
+def graduation_panel(cohort, attendance=None):
+    """The cohort page's graduation section: every officer against the graduation criteria (with the
+    page's own attendance rows, when it passes them, so they are worked out once)."""
     return {
         "cohort": cohort,
-        "graduation": selectors.graduation_checks(cohort),
+        "graduation": selectors.graduation_checks(cohort, attendance),
         "graduation_attendance": selectors.GRADUATION_ATTENDANCE,
     }
 
