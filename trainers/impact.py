@@ -161,11 +161,16 @@ def _with_outcomes(qs, project: str):
     )
 
 
+def _completed() -> Q:
+    """A completed project (on rows `_with_outcomes` annotated): a published case study, or every
+    milestone signed off."""
+    return Q(published=True) | Q(any_milestone=True, open_milestone=False)
+
+
 def _project_counts(key: str) -> dict:
-    """Completed projects (a published case study, or every milestone signed off) and case studies."""
-    completed = Q(published=True) | Q(any_milestone=True, open_milestone=False)
+    """Completed projects and case studies."""
     return {
-        "projects_completed": Count(key, filter=completed, distinct=True),
+        "projects_completed": Count(key, filter=_completed(), distinct=True),
         "case_studies": Count(key, filter=Q(published=True), distinct=True),
     }
 
@@ -173,11 +178,7 @@ def _project_counts(key: str) -> dict:
 def _linked_project_counts() -> dict:
     """_project_counts for rows that point at a project (its officers, one row each): each project's
     outcome is worked out once, in a set PostgreSQL hashes, not again for every officer on it."""
-    completed = (
-        _with_outcomes(Project.objects, "pk")
-        .filter(Q(published=True) | Q(any_milestone=True, open_milestone=False))
-        .values("pk")
-    )
+    completed = _with_outcomes(Project.objects, "pk").filter(_completed()).values("pk")
     published = CaseStudy.objects.filter(published_at__isnull=False).values("project_id")
     return {
         "projects_completed": Count("project_id", filter=Q(project_id__in=completed), distinct=True),
