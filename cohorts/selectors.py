@@ -210,6 +210,17 @@ def attendance_by_officer_in(cohorts: list[Cohort], *, held_before: datetime) ->
     return result
 
 
+def next_session_start(*, after: datetime, statuses: tuple[str, ...] = (Cohort.Status.RUNNING,)) -> datetime | None:
+    """When the next training session of a cohort in `statuses` starts: at that moment at-risk counts
+    (which count sessions held) can change, so figures kept from before it are no longer right."""
+    return (
+        TrainingSession.objects.filter(cohort__status__in=statuses, is_cancelled=False, starts_at__gt=after)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+
+
 def at_risk_counts(cohort_ids: list[int], *, held_before: datetime) -> dict[int, int]:
     """How many officers of each cohort are at risk, by the same rule as attendance_by_officer_in,
     counted in one SQL query (a window over each cohort and stream's last held sessions) so that the staff

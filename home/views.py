@@ -4,14 +4,14 @@ dependency order so that no other app needs to know about the others."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Role, has_role, public, staff_required
+from cohorts.selectors import next_session_start
+from common.fresh import fresh
 
 from . import selectors
-
-# The dashboard shows the first lines of "Needs your attention"; the rest are on their own page.
-ATTENTION_ON_HOME = 10
 
 
 @public
@@ -21,12 +21,10 @@ def home(request):
     if not user.is_authenticated:
         return redirect("accounts:login")
     if has_role(user, Role.STAFF):
-        attention = selectors.staff_attention()
-        return render(
-            request,
-            "home/home_staff.html",
-            {"attention": attention[:ATTENTION_ON_HOME], "attention_total": len(attention)},
-        )
+        # The panels are kept until the data or the clock changes them: the next training session
+        # can put officers at risk.
+        boundary = next_session_start(after=timezone.now())
+        return render(request, "home/home_staff.html", {"fresh": fresh(until=[boundary])})
     if has_role(user, Role.MENTOR):
         return render(request, "home/home_mentor.html")
     if has_role(user, Role.OFFICER):

@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-unscored-submissions": {"task": "exercises.sweep_unscored", "schedule": crontab(minute="*/5")},
     # Daily at 02:15 UTC, a quiet hour: the retention schedule (home/retention.py, docs/security.md).
     "apply-retention": {"task": "home.apply_retention", "schedule": crontab(hour=2, minute=15)},
+    # Hourly: the change log behind kept page figures (common/changes.py) forgets old transactions.
+    "prune-changes": {"task": "common.prune_changes", "schedule": crontab(minute=45)},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

@@ -1,0 +1,181 @@
+"""Kept figures (common/changes.py, common/fresh.py): the data key changes with every committed or own
+write PostgreSQL sees, however it is made, and never comes back after a rollback; writers never wait
+for each other; every table is tracked; and the pages that keep figures show a change at once."""
+
+from datetime import timedelta
+
+import psycopg2
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cohorts.models import Cohort, Enrolment
+from common import changes
+from common.fresh import fresh
+from projects.models import IGCheck
+from tests.factories import (
+    AttendanceFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    ProjectFactory,
+    RunningCohortFactory,
+    StaffFactory,
+    TrainingSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_table_is_tracked_but_those_written_on_every_request():
+    assert connection.vendor == "postgresql"
+    assert changes.untracked_tables() == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relname IN ('django_session', 'accounts_usersession') AND t.tgname LIKE 'common_note_change%%'"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_any_write_changes_the_key_and_a_statement_that_changes_nothing_does_not():
+    cohort = CohortFactory()
+    seen = {changes.data_key()}
+    Cohort.objects.filter(pk=-1).update(name="nothing")
+    assert changes.data_key() in seen
+    for write in (
+        lambda: Cohort.objects.filter(pk=cohort.pk).update(name="Renamed"),
+        lambda: Cohort.objects.bulk_update([Cohort(pk=cohort.pk, name="Bulk", slug=cohort.slug)], ["name"]),
+        lambda: connection.cursor().execute("UPDATE cohorts_cohort SET capacity = capacity + 1"),
+        lambda: EnrolmentFactory(cohort=cohort),
+        lambda: Enrolment.objects.filter(cohort=cohort).delete(),
+    ):
+        write()
+        key = changes.data_key()
+        assert key is not None and key not in seen
+        seen.add(key)
+
+
+def test_a_rolled_back_savepoint_takes_its_key_with_it_and_the_next_write_has_a_new_one():
+    cohort = CohortFactory()
+    before = changes.data_key()
+    try:
+        with transaction.atomic():
+            Cohort.objects.filter(pk=cohort.pk).update(name="Not kept")
+            inside = changes.data_key()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert changes.data_key() == before != inside
+    Cohort.objects.filter(pk=cohort.pk).update(name="Kept")
+    assert changes.data_key() not in (before, inside)
+
+
+def other_connection():
+    settings = connection.settings_dict
+    return psycopg2.connect(
+        dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_transaction_changes_the_key_when_it_commits_and_writers_do_not_wait_for_each_other():
+    first, second = CohortFactory(), CohortFactory()
+    start = changes.data_key()
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '2s'")  # a wait would fail the test, not hang it
+    other = other_connection()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+            cursor.execute("UPDATE cohorts_cohort SET name = 'Other' WHERE id = %s", [first.pk])
+            # Uncommitted: not what this connection sees, so not in its key.
+            assert changes.data_key() == start
+            with transaction.atomic():
+                # A second writer, while the other's transaction is open, on another row: no wait.
+                Cohort.objects.filter(pk=second.pk).update(name="Mine")
+                cursor.execute("UPDATE cohorts_cohort SET capacity = 3 WHERE id = %s", [first.pk])
+        other.commit()
+        committed = changes.data_key()
+        assert committed != start
+    finally:
+        other.close()
+
+
+def test_the_key_names_the_boundary_so_a_kept_figure_is_not_served_past_it():
+    CohortFactory()
+    now = timezone.now()
+    soon = now + timedelta(minutes=5)
+    kept = fresh(until=[soon, None, now - timedelta(hours=1)], now=now)
+    assert kept.seconds == 300
+    assert fresh(until=[soon], now=soon + timedelta(seconds=1)).key != kept.key
+    midnight = fresh(now=now)
+    assert 0 < midnight.seconds <= 24 * 3600 and midnight.key != kept.key
+
+
+def ig_check_waiting(recorded_by) -> IGCheck:
+    project = ProjectFactory(cohort=RunningCohortFactory(), title="Council tax and electoral register")
+    check = project.ig_checks.first()
+    IGCheck.objects.filter(pk=check.pk).update(
+        status="not_needed",
+        confirmation=IGCheck.Confirmation.WAITING,
+        recorded_by=recorded_by,
+        recorded_at=timezone.now(),
+    )
+    return check
+
+
+def test_the_dashboard_shows_a_change_at_once_and_each_member_of_staff_their_own_queue(client):
+    from django.test import Client
+
+    recorder, colleague = StaffFactory(), StaffFactory()
+    check = ig_check_waiting(recorder)
+    theirs = Client()
+    # Both signed in first: signing in writes last_login, which would change the key by itself.
+    client.force_login(colleague)
+    theirs.force_login(recorder)
+    assert "Council tax and electoral register" in client.get("/").content.decode()
+    assert "Council tax and electoral register" not in theirs.get("/").content.decode()
+    # A bulk update, which no model signal sees.
+    IGCheck.objects.filter(pk=check.pk).update(confirmation=IGCheck.Confirmation.CONFIRMED)
+    assert "Council tax and electoral register" not in client.get("/").content.decode()
+
+
+def test_the_dashboard_puts_an_officer_at_risk_when_a_session_starts_with_no_write(client):
+    cohort = RunningCohortFactory(name="Clockwork cohort")
+    enrolment = EnrolmentFactory(cohort=cohort)
+    now = timezone.now()
+    for week, starts_at in ((95, now - timedelta(days=7)), (96, now + timedelta(minutes=10))):
+        session = TrainingSessionFactory(
+            cohort=cohort, week_number=week, starts_at=starts_at, ends_at=starts_at + timedelta(hours=6)
+        )
+        # The second absence is on the register ahead of time: it counts once the session has begun.
+        AttendanceFactory(session=session, enrolment=enrolment, mark="absent")
+    client.force_login(StaffFactory())
+    assert "officer at risk in Clockwork cohort" not in client.get("/").content.decode()
+    assert "officer at risk in Clockwork cohort" not in client.get("/").content.decode()  # kept
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        assert "1 officer at risk in Clockwork cohort" in client.get("/").content.decode()
+
+
+def change_log_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {changes.TABLE}")  # noqa: S608  a constant
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_prunes_the_change_log_to_its_newest_row_and_the_key_stays(celery_worker):
+    from common import tasks
+    from tests.conftest import wait_for
+
+    for _ in range(3):
+        CohortFactory()  # each in its own committed transaction
+    assert change_log_rows() >= 3
+    key = changes.data_key()
+
+    tasks.prune_changes.delay()
+
+    assert wait_for(lambda: change_log_rows() == 1, timeout=30)
+    assert changes.data_key() == key
