@@ -35,7 +35,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": SECRET_KEY,
     "ALLOWED_HOSTS": "127.0.0.1",
     "DATABASE_URL": DATABASE_URL,
-    "REDIS_URL": "",
+    # Redis, as in production: the pages that keep figures (common/fresh.py) keep them there, shared by
+    # both workers. Its own database number, emptied before the run.
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"),
     "EMAIL_URL": "memorymail://",
     "DEBUG": "false",
 }
@@ -171,6 +173,9 @@ def main() -> None:
     if not User.objects.filter(email="staff@example.org").exists():
         raise SystemExit("Run benchmarks/pages.py first: it builds the database at scale.")
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.core.cache import cache
+
+    cache.clear()  # the benchmark's own Redis database: nothing kept from an earlier run
     port = free_port()
     env = {**os.environ, **PRODUCTION_ENV}
     server = subprocess.Popen(  # noqa: S603  our own fixed arguments

@@ -10,15 +10,21 @@ fragment cache, varying on the key and on whatever else the part depends on (the
 
 The key names the time the figures stop being right, so a figure is never served past it even if
 the cache keeps it a little longer. A part that is kept must not contain a form (its CSRF token is
-the request's) or read a table that is not tracked (common.changes.UNTRACKED)."""
+the request's) or read a table that is not tracked (common.changes.UNTRACKED). A view whose work
+happens before its template (the impact summary) keeps its rendered part with `kept()` instead."""
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from .changes import data_key
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,3 +49,18 @@ def fresh(*, until: Iterable[datetime | None] = (), now: datetime | None = None)
     if seconds <= 0:
         return Fresh(None, 0)
     return Fresh(f"{key}|{ends.isoformat()}", seconds)
+
+
+def kept(name: str, *vary: object, compute: Callable[[], T], until: Iterable[datetime | None] = ()) -> T:
+    """`compute()`, kept in the cache under `name`, what it varies on and the data key, until the data
+    or the clock changes it. Where there is no key (not PostgreSQL) it is worked out every time."""
+    state = fresh(until=until)
+    if state.key is None:
+        return compute()
+    digest = hashlib.sha256(repr((state.key, *vary)).encode()).hexdigest()
+    key = f"kept:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, state.seconds)
+    return value

@@ -1,15 +1,17 @@
 """Reads that cut across the apps, for the role home pages."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
 from cohorts.selectors import at_risk_counts
+from mentoring.models import Booking, MentorAllocation
+from mentoring.selectors import QUIET_DAYS
 from notifications.models import Message
 from projects.models import Milestone
 from trainers.models import CascadeSession
@@ -98,6 +100,28 @@ def staff_attention(*, now: datetime | None = None) -> list[AttentionItem]:
             text = f"{_plural(counts['overdue'], 'overdue milestone')} in {name}"
             items.append(AttentionItem(text, "projects:cohort_projects", slug, "?overdue=yes"))
     return items
+
+
+def mentor_home_until(mentor, *, now: datetime) -> list[datetime | None]:
+    """The times at which the mentor's home page changes with no write: their next session ends (it
+    leaves "upcoming"), a mentee's next session starts (it becomes their last), and the oldest of
+    their mentees' sessions of the last QUIET_DAYS days gets too old (the mentee may turn quiet; the
+    earliest such time, so the page is worked out again no later than needed)."""
+    mentees = MentorAllocation.objects.filter(mentor=mentor).values("officer_id")
+    quiet = timedelta(days=QUIET_DAYS)
+    # Two queries that each follow an index, where one with an OR of the three read every booking.
+    mine_ends = (
+        Booking.objects.filter(Q(mentor=mentor) | Q(officer=mentor), ends_at__gt=now)
+        .active()
+        .aggregate(first=Min("ends_at"))["first"]
+    )
+    times = Booking.objects.filter(
+        officer__in=mentees, status=Booking.Status.CONFIRMED, starts_at__gt=now - quiet
+    ).aggregate(
+        mentee_starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+        recent=Min("starts_at", filter=Q(starts_at__lte=now)),
+    )
+    return [mine_ends, times["mentee_starts"], times["recent"] and times["recent"] + quiet]
 
 
 def _plural(count: int, noun: str) -> str:

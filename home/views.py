@@ -26,7 +26,8 @@ def home(request):
         boundary = next_session_start(after=timezone.now())
         return render(request, "home/home_staff.html", {"fresh": fresh(until=[boundary])})
     if has_role(user, Role.MENTOR):
-        return render(request, "home/home_mentor.html")
+        until = selectors.mentor_home_until(user, now=timezone.now())
+        return render(request, "home/home_mentor.html", {"fresh": fresh(until=until)})
     if has_role(user, Role.OFFICER):
         return render(request, "home/home_officer.html")
     return render(request, "home/home_no_role.html")

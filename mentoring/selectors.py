@@ -295,7 +295,10 @@ def mentees_of(mentor: User, *, now: datetime | None = None) -> QuerySet[MentorA
     )
 
 
-def quiet_mentees(mentees: QuerySet[MentorAllocation], *, now: datetime | None = None, days: int = 14):
+QUIET_DAYS = 14
+
+
+def quiet_mentees(mentees: QuerySet[MentorAllocation], *, now: datetime | None = None, days: int = QUIET_DAYS):
     """Those of `mentees` (mentees_of) with no session in the last `days` days, or none yet."""
     cutoff = (now or timezone.now()) - timedelta(days=days)
     return mentees.filter(Q(last_session__isnull=True) | Q(last_session__lt=cutoff))

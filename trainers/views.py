@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from cohorts import selectors as cohort_selectors
 from cohorts.services import CohortError
 from common.csvfile import csv_response
 from common.formatting import format_date
+from common.fresh import kept
 from common.listing import PAGE_SIZE, listing
 from common.site import absolute_url
 
@@ -238,7 +240,21 @@ def _impact_context(request) -> tuple[forms.ImpactForm, impact.ImpactReport, dic
 @require_GET
 def impact_summary(request):
     """The programme's impact for everyone signed in: totals, the London map and two charts. Figures
-    only, no names or email addresses."""
+    only, no names or email addresses. The page below the header is the same for everyone with the
+    same role and the same question, so it is kept until the data or the date changes it
+    (common/fresh.py); it holds only a GET form, no CSRF token."""
+    is_staff = has_role(request.user, Role.STAFF)
+    form = forms.ImpactForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        body = _impact_summary_body(request, is_staff)  # not kept: any text could be asked for
+    else:
+        body = kept(
+            "impact-summary", form.query_string(), is_staff, compute=lambda: _impact_summary_body(request, is_staff)
+        )
+    return render(request, "trainers/impact_summary.html", {"body": body})
+
+
+def _impact_summary_body(request, is_staff: bool) -> str:
     form, report, context = _impact_context(request)
     measure = form.chosen_measure
     label = impact.MEASURES[measure]
@@ -254,9 +270,8 @@ def impact_summary(request):
     # The summary charts the latest cohorts; "Impact by cohort" has every cohort and every figure.
     cohorts = with_officers[-SUMMARY_COHORTS:]
     skills = uplift.cohort_uplift()
-    return render(
-        request,
-        "trainers/impact_summary.html",
+    return render_to_string(
+        "trainers/impact_summary_body.html",
         {
             **context,
             "measure": measure,
@@ -286,11 +301,12 @@ def impact_summary(request):
                 + "; ".join(f"{row.cohort.name} {row.figures.graduates}" for row in cohorts)
                 + ".",
             ),
-            "is_staff": has_role(request.user, Role.STAFF),
+            "is_staff": is_staff,
             "quality": report.linkage_quality,
             "uplift_rows": skills,
             "uplift_chart": uplift_chart(skills),
         },
+        request=request,
     )
 
 

@@ -18,12 +18,14 @@ def test_beat_schedule_runs_in_utc_with_the_notification_entries():
         "lapse-place-offers": "cohorts.lapse_place_offers",
         "sweep-unscored-submissions": "exercises.sweep_unscored",
         "apply-retention": "home.apply_retention",
+        "prune-changes": "common.prune_changes",
     }
     assert schedule["dispatch-reminders"]["schedule"] == crontab(minute="*/5")
     assert schedule["weekly-digests"]["schedule"] == crontab(minute=0)
     assert schedule["sweep-outbox"]["schedule"] == 60.0
     assert schedule["sweep-unscored-submissions"]["schedule"] == crontab(minute="*/5")
     assert schedule["apply-retention"]["schedule"] == crontab(hour=2, minute=15)
+    assert schedule["prune-changes"]["schedule"] == crontab(minute=45)
     app.loader.import_default_modules()  # as a worker does: every app's tasks module
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
 

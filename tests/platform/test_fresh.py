@@ -179,3 +179,49 @@ def test_real_worker_prunes_the_change_log_to_its_newest_row_and_the_key_stays(c
 
     assert wait_for(lambda: change_log_rows() == 1, timeout=30)
     assert changes.data_key() == key
+
+
+def main_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+@pytest.mark.parametrize("who", ["staff", "mentor"])
+def test_a_kept_page_after_a_write_is_the_page_worked_out_afresh(client, who):
+    from django.core.cache import cache
+
+    from tests.factories import GraduationFactory, MentorAllocationFactory, MentorFactory, ProgressLogFactory
+
+    mentor = MentorFactory()
+    project = ProjectFactory(cohort=RunningCohortFactory(), lead_mentor=mentor)
+    officer = project.officers.get()
+    MentorAllocationFactory(mentor=mentor, officer=officer)
+    client.force_login(StaffFactory() if who == "staff" else mentor)
+    pages = ["/", "/trainers/impact/"]
+    before = {page: main_of(client.get(page)) for page in pages}
+    ProgressLogFactory(project=project, officer=officer, week_number=3, blockers="No access to the register")
+    enrolment = Enrolment.objects.get(officer=officer)
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.COMPLETED)
+    GraduationFactory(enrolment=enrolment)
+    for page in pages:
+        kept = main_of(client.get(page))
+        cache.clear()
+        assert kept == main_of(client.get(page)) != before[page], page
+
+
+def test_the_mentor_home_drops_a_session_from_upcoming_when_it_ends_with_no_write(client):
+    from tests.factories import BookingFactory, MentorFactory, OfficerFactory
+
+    mentor = MentorFactory()
+    now = timezone.now()
+    BookingFactory(
+        mentor=mentor,
+        officer=OfficerFactory(full_name="Robin Upcoming"),
+        starts_at=now - timedelta(minutes=35),
+        ends_at=now + timedelta(minutes=10),
+    )
+    client.force_login(mentor)
+    assert "with Robin Upcoming" in client.get("/").content.decode()
+    assert "with Robin Upcoming" in client.get("/").content.decode()  # kept
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        assert "with Robin Upcoming" not in client.get("/").content.decode()
