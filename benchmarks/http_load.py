@@ -6,7 +6,10 @@ Run after benchmarks/pages.py, which leaves its database (lotibootcamp_bench_pag
 It needs wrk from Debian (`apt-get install wrk`, version 4.1.0 tested) and PostgreSQL as pages.py
 does. Each page gets `--seconds` of load (10 by default) from 10 wrk connections, each its own
 thread with its own signed-in session. The whole run is bounded: wrk stops itself, gunicorn is
-stopped at the end (and at most after 15 minutes), and nothing listens beyond 127.0.0.1.
+stopped at the end (and at most after 15 minutes), and nothing listens beyond 127.0.0.1. Each page
+gets one second of load first, not counted (workers warming up). The cache is Redis (database 4, or
+BENCH_REDIS_URL), emptied at the start: pages that keep their figures (common/fresh.py) work them out
+on their first request and serve them kept after that, as between two writes in production.
 
 Production settings on plain HTTP: requests carry X-Forwarded-Proto: https, as the TLS proxy in
 front of the service would send, so the HTTPS redirect and secure cookies behave as in production.
@@ -205,6 +208,10 @@ def main() -> None:
         wait_until_up(port, server)
         cookies = {email: sessions(email) for email in {email for email, _, _ in PAGES}}
         with tempfile.TemporaryDirectory() as tmp:
+            # A server's steady state: one second of load on each page first (not counted), so that
+            # both workers have imported and compiled what the pages use before anything is timed.
+            for email, path, _ in PAGES:
+                run_wrk(port, path, cookies[email], 1, Path(tmp))
             for email, path, name in PAGES:
                 results.append((name, path, *run_wrk(port, path, cookies[email], args.seconds, Path(tmp))))
     finally:
