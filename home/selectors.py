@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
-from cohorts.selectors import at_risk_counts
+from cohorts.selectors import at_risk_counts, next_session_start
+from common.fresh import kept
 from mentoring.models import Booking, MentorAllocation
 from mentoring.selectors import QUIET_DAYS
 from notifications.models import Message
@@ -122,6 +123,13 @@ def mentor_home_until(mentor, *, now: datetime) -> list[datetime | None]:
         recent=Min("starts_at", filter=Q(starts_at__lte=now)),
     )
     return [mine_ends, times["mentee_starts"], times["recent"] and times["recent"] + quiet]
+
+
+def staff_attention_kept() -> list[AttentionItem]:
+    """staff_attention, kept until the data or the clock changes it (the next training session can
+    put officers at risk): the attention page pages through it 50 lines at a time."""
+    now = timezone.now()
+    return kept("staff-attention", compute=lambda: staff_attention(now=now), until=[next_session_start(after=now)])
 
 
 def _plural(count: int, noun: str) -> str:

@@ -37,5 +37,5 @@ def home(request):
 @require_GET
 def attention(request):
     """Everything that needs programme staff's attention, 50 lines a page, in the dashboard's order."""
-    page = Paginator(selectors.staff_attention(), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.staff_attention_kept(), 50).get_page(request.GET.get("page"))
     return render(request, "home/attention.html", {"page": page, "attention": page.object_list})

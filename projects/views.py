@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +13,7 @@ from audit.access import private_record_viewed
 from audit.downloads import personal_data_csv_response
 from cohorts.models import Cohort
 from common.csvfile import csv_text
+from common.fresh import kept
 from common.listing import listing
 
 from . import charts, forms, presenters, selectors, services, weeks
@@ -106,6 +108,16 @@ def cohort_projects_csv(request, slug: str):
 @role_required(Role.MENTOR)
 @require_GET
 def mentee_projects(request):
+    """The mentor's projects, logs waiting for a comment and linkage quality: kept until the data or
+    the date changes them (common/fresh.py); the part kept holds no form."""
+    return render(
+        request,
+        "projects/mentee_projects.html",
+        {"body": kept("mentee-projects", request.user.pk, compute=lambda: _mentee_projects_body(request))},
+    )
+
+
+def _mentee_projects_body(request) -> str:
     awaiting = selectors.logs_awaiting_comment_first(request.user, limit=AWAITING_ON_MENTEES_PAGE)
     linkage = selectors.mentor_linkage(request.user)
     context = {
@@ -115,7 +127,7 @@ def mentee_projects(request):
         "linkage": linkage,
         "latest_runs": [presenters.run_quality(run) for run in linkage.latest],
     }
-    return render(request, "projects/mentee_projects.html", context)
+    return render_to_string("projects/includes/mentee_projects_body.html", context, request=request)
 
 
 @role_required(Role.MENTOR)

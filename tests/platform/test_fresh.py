@@ -13,7 +13,7 @@ from django.utils import timezone
 from cohorts.models import Cohort, Enrolment
 from common import changes
 from common.fresh import fresh
-from projects.models import IGCheck
+from projects.models import IGCheck, Milestone
 from tests.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -197,9 +197,11 @@ def test_a_kept_page_after_a_write_is_the_page_worked_out_afresh(client, who):
     officer = project.officers.get()
     MentorAllocationFactory(mentor=mentor, officer=officer)
     client.force_login(StaffFactory() if who == "staff" else mentor)
-    pages = ["/", "/trainers/impact/"]
+    pages = ["/", "/trainers/impact/", "/attention/" if who == "staff" else "/projects/mentees/"]
     before = {page: main_of(client.get(page)) for page in pages}
     ProgressLogFactory(project=project, officer=officer, week_number=3, blockers="No access to the register")
+    milestone = Milestone.objects.filter(project=project).order_by("pk").first()
+    Milestone.objects.filter(pk=milestone.pk).update(state=Milestone.State.DONE)  # to sign off: attention
     enrolment = Enrolment.objects.get(officer=officer)
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.COMPLETED)
     GraduationFactory(enrolment=enrolment)
