@@ -8,7 +8,7 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import FEEDBACK_OPEN_DAYS, Cohort, Enrolment, TrainingSession
 from cohorts.selectors import at_risk_counts, next_session_start
 from common.fresh import kept
 from mentoring.models import Booking, MentorAllocation
@@ -123,6 +123,26 @@ def mentor_home_until(mentor, *, now: datetime) -> list[datetime | None]:
         recent=Min("starts_at", filter=Q(starts_at__lte=now)),
     )
     return [mine_ends, times["mentee_starts"], times["recent"] and times["recent"] + quiet]
+
+
+def officer_home_until(officer, *, now: datetime) -> list[datetime | None]:
+    """The times at which an officer's home page changes with no write: one of their sessions ends
+    (its feedback opens) or its feedback window closes, one of their mentoring sessions ends (it
+    leaves "upcoming"), or a place offered to them lapses. Dates (this week, the skills questionnaire's
+    window) change at midnight, which fresh() always adds."""
+    feedback = timedelta(days=FEEDBACK_OPEN_DAYS)
+    sessions = TrainingSession.objects.filter(
+        cohort__in=Enrolment.objects.filter(officer=officer).values("cohort_id"),
+        is_cancelled=False,
+        ends_at__gt=now - feedback,
+    ).aggregate(opens=Min("ends_at", filter=Q(ends_at__gt=now)), closes=Min("ends_at", filter=Q(ends_at__lte=now)))
+    booking = (
+        Booking.objects.filter(Q(officer=officer) | Q(mentor=officer), ends_at__gt=now)
+        .active()
+        .aggregate(first=Min("ends_at"))["first"]
+    )
+    offer = Enrolment.objects.filter(officer=officer, offer_expires_at__gt=now).aggregate(first=Min("offer_expires_at"))
+    return [sessions["opens"], sessions["closes"] and sessions["closes"] + feedback, booking, offer["first"]]
 
 
 def staff_attention_kept() -> list[AttentionItem]:

@@ -29,7 +29,8 @@ def home(request):
         until = selectors.mentor_home_until(user, now=timezone.now())
         return render(request, "home/home_mentor.html", {"fresh": fresh(until=until)})
     if has_role(user, Role.OFFICER):
-        return render(request, "home/home_officer.html")
+        until = selectors.officer_home_until(user, now=timezone.now())
+        return render(request, "home/home_officer.html", {"fresh": fresh(until=until)})
     return render(request, "home/home_no_role.html")
 
 

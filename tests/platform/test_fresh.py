@@ -186,7 +186,7 @@ def main_of(response) -> str:
     return html[html.index("<main") : html.index("</main>")]
 
 
-@pytest.mark.parametrize("who", ["staff", "mentor"])
+@pytest.mark.parametrize("who", ["staff", "mentor", "officer"])
 def test_a_kept_page_after_a_write_is_the_page_worked_out_afresh(client, who):
     from django.core.cache import cache
 
@@ -196,8 +196,8 @@ def test_a_kept_page_after_a_write_is_the_page_worked_out_afresh(client, who):
     project = ProjectFactory(cohort=RunningCohortFactory(), lead_mentor=mentor)
     officer = project.officers.get()
     MentorAllocationFactory(mentor=mentor, officer=officer)
-    client.force_login(StaffFactory() if who == "staff" else mentor)
-    pages = ["/", "/trainers/impact/", "/attention/" if who == "staff" else "/projects/mentees/"]
+    client.force_login({"staff": StaffFactory(), "mentor": mentor, "officer": officer}[who])
+    pages = ["/", "/trainers/impact/", {"staff": "/attention/", "mentor": "/projects/mentees/", "officer": "/"}[who]]
     before = {page: main_of(client.get(page)) for page in pages}
     ProgressLogFactory(project=project, officer=officer, week_number=3, blockers="No access to the register")
     milestone = Milestone.objects.filter(project=project).order_by("pk").first()
@@ -227,3 +227,18 @@ def test_the_mentor_home_drops_a_session_from_upcoming_when_it_ends_with_no_writ
     assert "with Robin Upcoming" in client.get("/").content.decode()  # kept
     with time_machine.travel(now + timedelta(minutes=11), tick=False):
         assert "with Robin Upcoming" not in client.get("/").content.decode()
+
+
+def test_the_officer_home_asks_for_feedback_when_a_session_ends_with_no_write(client):
+    cohort = RunningCohortFactory()
+    enrolment = EnrolmentFactory(cohort=cohort)
+    now = timezone.now()
+    session = TrainingSessionFactory(
+        cohort=cohort, week_number=97, starts_at=now - timedelta(hours=5), ends_at=now + timedelta(minutes=10)
+    )
+    AttendanceFactory(session=session, enrolment=enrolment, mark="present")
+    client.force_login(enrolment.officer)
+    assert "Feedback on your training" not in client.get("/").content.decode()
+    assert "Feedback on your training" not in client.get("/").content.decode()  # kept
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        assert "Feedback on your training" in client.get("/").content.decode()
