@@ -150,7 +150,14 @@ def signed_in_client(email: str) -> Client:
 
 # Pages that keep their figures until the data or the clock changes them (common/fresh.py): they are
 # also timed with the cache emptied before each request, which is what the first view after a write costs.
-KEPT = [(STAFF, "/"), (MENTOR, "/"), (STAFF, "/trainers/impact/")]
+KEPT = [
+    (STAFF, "/"),
+    (STAFF, "/attention/"),
+    (MENTOR, "/"),
+    (OFFICER, "/"),
+    (STAFF, "/trainers/impact/"),
+    (MENTOR, "/projects/mentees/"),
+]
 
 
 def measure(targets: list[tuple[str, str]], repeats: int, *, afresh: bool = False) -> list[tuple[float, int, int]]:
