@@ -9,6 +9,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from audit.actions import Action
 from audit.log import changes, record, record_many, snapshot
+from common.bulk import objects_insert
 from common.site import absolute_url
 
 from .mail import account_email_queue, account_emails_queue_many
@@ -20,6 +21,19 @@ def password_set_url(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return absolute_url(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
+def password_set_urls(users: list[User]) -> list[str]:
+    """password_set_url for many people (a roster import): the address is worked out once, with two
+    markers where each person's uid and token go. Both are URL-safe base64 and hex, as reverse() would
+    leave them."""
+    link = absolute_url(reverse("accounts:password_reset_confirm", kwargs={"uidb64": "UIDMARK", "token": "TOKENMARK"}))
+    head, rest = link.rsplit("UIDMARK", 1)
+    middle, tail = rest.rsplit("TOKENMARK", 1)
+    return [
+        f"{head}{urlsafe_base64_encode(force_bytes(user.pk))}{middle}{default_token_generator.make_token(user)}{tail}"
+        for user in users
+    ]
 
 
 @transaction.atomic
@@ -82,7 +96,7 @@ def officers_create_many(*, people: list[dict], created_by: User | None = None) 
         # neither is checked again per person; the unique index is the final word.
         user.full_clean(exclude=["organisation"], validate_unique=False, validate_constraints=False)
         users.append(user)
-    users = User.objects.bulk_create(users)
+    users = objects_insert(users)
     if created_by is not None:  # as user_create: the officer role each new account was given
         added = [(user, {}, {"is_officer": True, "is_active": True}) for user in users]
         record_many(Action.ROLE_CHANGED, added, actor=created_by, added=True)
@@ -93,9 +107,9 @@ def officers_create_many(*, people: list[dict], created_by: User | None = None) 
                 "kind": "welcome",
                 "dedup_key": f"welcome:{user.pk}",
                 "template": "welcome",
-                "context": {"user": user, "set_password_url": password_set_url(user), "added_by": created_by},
+                "context": {"user": user, "set_password_url": link, "added_by": created_by},
             }
-            for user in users
+            for user, link in zip(users, password_set_urls(users), strict=True)
         ]
     )
     return users

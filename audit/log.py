@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import models
 
+from common.bulk import rows_insert
+
 from .models import AuditEvent
 
 # The request being served, set by audit.middleware.AuditRequestMiddleware, so that a service deep in
@@ -55,8 +57,8 @@ def _event(
     before: dict | None = None,
     after: dict | None = None,
     detail: dict,
-) -> AuditEvent:
-    """The unsaved row: the actor defaults to the request's signed-in user; without a request, the
+) -> dict:
+    """The row's values: the actor defaults to the request's signed-in user; without a request, the
     request being served (if any) gives the address and the actor."""
     if request is None:
         request = current_request.get()
@@ -70,18 +72,18 @@ def _event(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)
-    return AuditEvent(
-        actor=actor,
-        actor_label=actor_label[:254],
-        ip_address=client_ip(request),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        object_repr=object_repr[:200],
-        before=_json_safe(before),
-        after=_json_safe(after),
-        detail=_json_safe(detail),
-    )
+    return {
+        "actor": actor,
+        "actor_label": actor_label[:254],
+        "ip_address": client_ip(request),
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "object_repr": object_repr[:200],
+        "before": _json_safe(before),
+        "after": _json_safe(after),
+        "detail": _json_safe(detail),
+    }
 
 
 def record(
@@ -100,18 +102,20 @@ def record(
 ) -> AuditEvent:
     """Append one row. The actor defaults to the request's signed-in user; without a request, the
     request being served (if any) gives the address and the actor."""
-    event = _event(
-        action,
-        request=request,
-        actor=actor,
-        actor_label=actor_label,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        before=before,
-        after=after,
-        detail=detail,
+    event = AuditEvent(
+        **_event(
+            action,
+            request=request,
+            actor=actor,
+            actor_label=actor_label,
+            obj=obj,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            before=before,
+            after=after,
+            detail=detail,
+        )
     )
     event.save()
     return event
@@ -125,9 +129,10 @@ def record_many(
     actor=None,
     actor_label: str = "",
     **detail: Any,
-) -> list[AuditEvent]:
+) -> int:
     """`record` for a batch written in bulk (a roster import): one row per (obj, before, after), the
-    same actor and detail on each, in one INSERT, so the batch's query count does not grow with it."""
+    same actor and detail on each, in one INSERT, so the batch's query count does not grow with it.
+    Returns how many rows were written."""
     events = [
         _event(
             action,
@@ -141,7 +146,7 @@ def record_many(
         )
         for obj, before, after in changes
     ]
-    return AuditEvent.objects.bulk_create(events)
+    return len(rows_insert(AuditEvent, events))
 
 
 def changes(instance: models.Model, fields: list[str], old: dict) -> tuple[dict, dict]:

@@ -463,7 +463,9 @@ def mentor_utilisation(
 
 def _offered_minutes(windows: list[AvailabilityWindow], leave: list[AvailabilityException], days: set[date]) -> float:
     """Minutes of a mentor's windows on `days`, less their leave: one pass over the days, not one per window."""
-    available = {day for day in days if not any(away.starts_on <= day <= away.ends_on for away in leave)}
+    available = days
+    if leave:
+        available = {day for day in days if not any(away.starts_on <= day <= away.ends_on for away in leave)}
     weekdays = Counter(day.weekday() for day in available)
     offered = 0.0
     for window in windows:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from common.bulk import rows_insert
 from common.site import absolute_url
 
 from . import registry, sending
@@ -48,7 +49,12 @@ def _unsubscribe_links(*, recipient_id: int, kind: str) -> dict[str, str]:
     }
 
 
-def _message_build(
+def _message_build(**kwargs) -> Message:
+    """Renders an email from its templates into an unsaved outbox row (see _message_values)."""
+    return Message(**_message_values(**kwargs))
+
+
+def _message_values(
     *,
     to_email: str,
     kind: str,
@@ -59,8 +65,8 @@ def _message_build(
     attachments: list[dict] | None = None,
     send_after: datetime | None = None,
     headers: dict | None = None,
-) -> Message:
-    """Renders an email from its templates into an unsaved outbox row. Optional mail to a person with
+) -> dict:
+    """Renders an email from its templates into an outbox row's values. Optional mail to a person with
     an account carries a one-click unsubscribe link and the RFC 8058 headers."""
     essential = not registry.kind_is_optional(kind)
     headers = dict(headers or {})
@@ -71,19 +77,19 @@ def _message_build(
         headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     rendered = email_render(template=template, context=context)
-    return Message(
-        recipient=recipient,
-        to_email=to_email,
-        kind=kind,
-        dedup_key=dedup_key,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        attachments=attachments or [],
-        headers=headers,
-        is_essential=essential,
-        send_after=send_after,
-    )
+    return {
+        "recipient": recipient,
+        "to_email": to_email,
+        "kind": kind,
+        "dedup_key": dedup_key,
+        "subject": rendered.subject,
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "attachments": attachments or [],
+        "headers": headers,
+        "is_essential": essential,
+        "send_after": send_after,
+    }
 
 
 def message_queue(
@@ -179,7 +185,7 @@ def messages_queue_many(*, specs: list[registry.MessageSpec]) -> int:
             continue
         seen.add(spec.dedup_key)
         batch.append(
-            _message_build(
+            _message_values(
                 to_email=spec.to_email,
                 kind=spec.kind,
                 dedup_key=spec.dedup_key,
@@ -191,10 +197,10 @@ def messages_queue_many(*, specs: list[registry.MessageSpec]) -> int:
             )
         )
         if len(batch) >= BULK_BATCH:
-            written += len(Message.objects.bulk_create(batch, ignore_conflicts=True))
+            written += len(rows_insert(Message, batch, ignore_conflicts=True))
             batch = []
     if batch:
-        written += len(Message.objects.bulk_create(batch, ignore_conflicts=True))
+        written += len(rows_insert(Message, batch, ignore_conflicts=True))
     return written
 
 

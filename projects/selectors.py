@@ -14,6 +14,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -46,8 +47,8 @@ def projects_visible_to(user: User) -> QuerySet[Project]:
     return qs.filter(allowed)
 
 
-def _with_summary_data(qs: QuerySet[Project]) -> QuerySet[Project]:
-    return qs.prefetch_related(
+def _summary_lookups() -> list[Prefetch]:
+    return [
         Prefetch("officers", queryset=User.objects.select_related("organisation").order_by("full_name")),
         Prefetch("milestones", queryset=Milestone.objects.order_by("order", "due_week", "pk")),
         Prefetch("ig_checks", queryset=IGCheck.objects.order_by("kind")),
@@ -56,7 +57,11 @@ def _with_summary_data(qs: QuerySet[Project]) -> QuerySet[Project]:
             queryset=ProgressLog.objects.select_related("officer").order_by("week_number", "created_at", "pk"),
             to_attr="logs_in_order",
         ),
-    )
+    ]
+
+
+def _with_summary_data(qs: QuerySet[Project]) -> QuerySet[Project]:
+    return qs.prefetch_related(*_summary_lookups())
 
 
 @dataclass
@@ -406,15 +411,19 @@ def officer_projects(officer: User) -> list[ProjectSummary]:
 
 
 def project_summary(project: Project) -> ProjectSummary:
-    return project_summaries(Project.objects.filter(pk=project.pk).select_related("cohort", "lead_mentor"))[0]
+    """The summary of a project already read (with its cohort and lead mentor): its officers, milestones,
+    checks and logs are fetched onto it. One holding rows read before is read afresh, so figures are current."""
+    if getattr(project, "_prefetched_objects_cache", None) or hasattr(project, "logs_in_order"):
+        project = Project.objects.select_related("cohort", "lead_mentor").get(pk=project.pk)
+    prefetch_related_objects([project], *_summary_lookups())
+    return ProjectSummary(project, timezone.localdate())
 
 
-def project_logs(project: Project) -> list[ProgressLog]:
-    return list(
-        project.logs.select_related("officer")
-        .prefetch_related(Prefetch("comments", queryset=LogComment.objects.select_related("author")))
-        .order_by("-week_number", "officer__full_name")
-    )
+def project_logs(summary: ProjectSummary) -> list[ProgressLog]:
+    """The project's logs newest week first, with their comments: the summary's logs, not read again."""
+    logs = sorted(summary.logs, key=lambda log: (-log.week_number, log.officer.full_name.casefold(), log.pk))
+    prefetch_related_objects(logs, Prefetch("comments", queryset=LogComment.objects.select_related("author")))
+    return logs
 
 
 def log_visible_to(user: User, project_pk: int, log_pk: int) -> QuerySet[ProgressLog]:

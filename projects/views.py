@@ -153,9 +153,10 @@ def project_detail(request, pk: int):
     project = _project(request, pk)
     summary = selectors.project_summary(project)
     runs = selectors.linkage_runs(project)
-    member = _is_member(request.user, project)
+    officer_ids = [officer.pk for officer in summary.officers]
+    member = request.user.pk in officer_ids
     staff = has_role(request.user, Role.STAFF)
-    private_record_viewed(request, project, owner_ids=_officer_ids(project), what="project")
+    private_record_viewed(request, project, owner_ids=officer_ids, what="project")
     ig = presenters.ig_section(
         checks=summary.ig_checks,
         events=selectors.ig_history(project),
@@ -167,7 +168,7 @@ def project_detail(request, pk: int):
         "ig": ig,
         "project": project,
         "summary": summary,
-        "logs": selectors.project_logs(project),
+        "logs": selectors.project_logs(summary),
         "datasets": list(project.datasets.all()),
         "qualities": [
             presenters.run_quality(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audit.actions import Action
 from audit.log import record_many
+from common.bulk import objects_insert, rows_insert
 from common.csvfile import csv_dict_reader
 
 from ..models import (
@@ -239,18 +240,21 @@ def roster_import(*, cohort: Cohort, content: bytes | str, actor: User | None, d
         enrolment.stream = row.stream
         enrolment.status = Enrolment.Status.SELECTED
         events.append((enrolment, previous))
-    Enrolment.objects.bulk_create(made)
+    objects_insert(made)
     if changed:
         Enrolment.objects.bulk_update(changed, ["waitlist_position", "offer_expires_at", "stream", "status"])
-    EnrolmentEvent.objects.bulk_create(
-        EnrolmentEvent(
-            enrolment=enrolment,
-            from_status=previous,
-            to_status=Enrolment.Status.SELECTED,
-            actor=actor,
-            note="Imported from roster",
-        )
-        for enrolment, previous in events
+    rows_insert(
+        EnrolmentEvent,
+        (
+            {
+                "enrolment_id": enrolment.pk,
+                "from_status": previous,
+                "to_status": Enrolment.Status.SELECTED,
+                "actor": actor,
+                "note": "Imported from roster",
+            }
+            for enrolment, previous in events
+        ),
     )
     record_many(
         Action.ENROLMENT_STATUS_CHANGED,

@@ -7,15 +7,19 @@ from exercises import presenters, selectors
 
 register = template.Library()
 
+HISTORY_COLUMNS = ("officer__full_name", "uploaded_at", "pair_count", "status", "tp", "fp", "fn")
+
 
 @register.inclusion_tag("exercises/panels/history.html")
 def exercise_history_panel(viewer, officers):
     """Practice exercise submissions of `officers` that `viewer` may see (an officer: their own)."""
+    # Only the columns the table shows: not the pairs file, the curve or the samples (issue 16).
     submissions = list(
         selectors.submissions_visible_to(viewer)
         .filter(officer__in=officers)
-        .with_f1()
-        .defer("pairs_csv")
+        .select_related(None)
+        .select_related("officer")
+        .only(*HISTORY_COLUMNS)
         .order_by("-uploaded_at", "-pk")[:20]
     )
     rows = [(s, presenters.measures(s), presenters.status_tag(s)) for s in submissions]

@@ -5,11 +5,17 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from accounts.services import password_set_url
+from audit.actions import Action
+from audit.models import AuditEvent
 from cohorts import selectors, services
 from cohorts.models import Enrolment, EnrolmentEvent
 from notifications.models import Message
@@ -106,7 +112,42 @@ def test_roster_import_in_batches_writes_the_same_rows_and_history():
     )
     welcome = Message.objects.get(kind="welcome")
     assert (welcome.to_email, welcome.recipient, welcome.dedup_key) == ("new@example.org", new, f"welcome:{new.pk}")
+    # The set-password link, worked out once for the file, is the one user_create would send, and works.
+    link = password_set_url(new)
+    assert link in welcome.body_text and link in welcome.body_html
+    uidb64, token = link.rstrip("/").split("/")[-2:]
+    assert default_token_generator.check_token(new, token) and uidb64 == urlsafe_base64_encode(force_bytes(new.pk))
     assert stream.enrolments.count() == 1
+    # The audit log: the officer role given to the new account and the one promoted, and every place.
+    audit = AuditEvent.objects.filter(actor=staff).values_list("action", "object_id", "before", "after", "detail")
+    places = {place.officer.email: place for place in cohort.enrolments.select_related("officer")}
+    assert sorted(audit, key=str) == sorted(
+        [
+            (Action.ROLE_CHANGED, str(new.pk), {}, {"is_officer": True, "is_active": True}, {"added": True}),
+            (
+                Action.ROLE_CHANGED,
+                str(not_yet_officer.pk),
+                {"is_officer": False},
+                {"is_officer": True},
+                {"via": "roster import"},
+            ),
+            *(
+                (
+                    Action.ENROLMENT_STATUS_CHANGED,
+                    str(places[email].pk),
+                    {"status": before},
+                    {"status": "selected"},
+                    {"note": "Imported from roster"},
+                )
+                for email, before in (
+                    ("new@example.org", "applied"),
+                    ("wait@example.org", "waitlisted"),
+                    ("Mentor.Person@example.org", "applied"),
+                )
+            ),
+        ],
+        key=str,
+    )
 
 
 def test_at_risk_counts_in_sql_match_the_rule_officer_by_officer():
