@@ -89,6 +89,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        # Mentors and staff are a few dozen among thousands of officers (issue 16: every mentor list,
+        # select and load table read the whole table for them); these small indexes find them by name.
+        indexes = [
+            models.Index(fields=["full_name"], condition=Q(is_mentor=True), name="user_mentors_by_name"),
+            models.Index(fields=["full_name"], condition=Q(is_programme_staff=True), name="user_staff_by_name"),
+        ]
         constraints = [
             # Officers and mentors work for an organisation; it decides what they see and report.
             models.CheckConstraint(
