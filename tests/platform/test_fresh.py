@@ -18,6 +18,7 @@ from tests.factories import (
     AttendanceFactory,
     CohortFactory,
     EnrolmentFactory,
+    OrganisationFactory,
     ProjectFactory,
     RunningCohortFactory,
     StaffFactory,
@@ -242,3 +243,21 @@ def test_the_officer_home_asks_for_feedback_when_a_session_ends_with_no_write(cl
     assert "Feedback on your training" not in client.get("/").content.decode()  # kept
     with time_machine.travel(now + timedelta(minutes=11), tick=False):
         assert "Feedback on your training" in client.get("/").content.decode()
+
+
+def test_a_list_filter_panel_is_kept_until_its_choices_or_its_query_change(client):
+    """The filter fields are kept (common/templatetags/listing.py: filter_fields): a new choice shows at
+    once, and each query string (typed text, an invalid choice and its error) has its own panel."""
+    client.force_login(StaffFactory())
+    assert "Kept Borough Trust" not in client.get("/accounts/people/").content.decode()
+    OrganisationFactory(name="Kept Borough Trust", slug="kept-borough-trust")
+    assert "Kept Borough Trust" in client.get("/accounts/people/").content.decode()
+    typed = client.get("/accounts/people/?q=Ada").content.decode()
+    assert 'value="Ada"' in typed
+    other = client.get("/accounts/people/?q=Bob").content.decode()
+    assert 'value="Bob"' in other and 'value="Ada"' not in other
+    wrong = client.get("/accounts/people/?organisation=nowhere").content.decode()
+    assert "Select organisation from the list" in wrong and "govuk-error-message" in wrong
+    assert "govuk-error-message" not in client.get("/accounts/people/?organisation=kept-borough-trust").content.decode()
+    # The page number is not part of it: the same panel, whatever the page.
+    assert 'value="Ada"' in client.get("/accounts/people/?q=Ada&page=2").content.decode()
