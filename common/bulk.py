@@ -20,6 +20,7 @@ from django.db import connections, models, router
 from django.utils import timezone
 
 # Fields whose Python values are already what PostgreSQL reads from text: no preparation per value.
+# (Not an IP address: Django stores a blank one as NULL, which its own preparation does.)
 _PLAIN = {
     "AutoField",
     "BigAutoField",
@@ -28,7 +29,6 @@ _PLAIN = {
     "CharField",
     "EmailField",
     "ForeignKey",
-    "GenericIPAddressField",
     "IntegerField",
     "OneToOneField",
     "PositiveIntegerField",
