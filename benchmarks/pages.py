@@ -157,6 +157,10 @@ KEPT = [
     (OFFICER, "/"),
     (STAFF, "/trainers/impact/"),
     (MENTOR, "/projects/mentees/"),
+    (STAFF, "/cohorts/pilot/"),
+    (STAFF, "/cohorts/scale-recruiting/applications/"),
+    (STAFF, "/projects/cohort/pilot/"),
+    (STAFF, "/notifications/outbox/"),
 ]
 
 

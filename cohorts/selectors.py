@@ -221,6 +221,28 @@ def next_session_start(*, after: datetime, statuses: tuple[str, ...] = (Cohort.S
     )
 
 
+def next_session_start_of(cohort: Cohort, *, after: datetime) -> datetime | None:
+    """When the cohort's next session starts: from then it counts towards attendance and the at-risk
+    flag, so the cohort page's figures kept from before it are no longer right."""
+    return (
+        cohort.sessions.filter(is_cancelled=False, starts_at__gt=after)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+
+
+def next_offer_expiry(cohort: Cohort, *, after: datetime) -> datetime | None:
+    """When the next open offer of a place in the cohort runs out: the applications list marks open
+    offers, so what it kept from before then is no longer right."""
+    return (
+        cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED, offer_expires_at__gt=after)
+        .order_by("offer_expires_at")
+        .values_list("offer_expires_at", flat=True)
+        .first()
+    )
+
+
 def at_risk_counts(cohort_ids: list[int], *, held_before: datetime) -> dict[int, int]:
     """How many officers of each cohort are at risk, by the same rule as attendance_by_officer_in,
     counted in one SQL query (a window over each cohort and stream's last held sessions) so that the staff

@@ -4,13 +4,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
 from accounts.permissions import Role, has_role, public, role_required, staff_required
 from audit.access import private_record_viewed
 from audit.downloads import personal_data_csv_response
+from common.fresh import kept, kept_part
 from common.listing import first_rows, listing
 
 from . import calendar, exports, forms, presenters, selectors, services
@@ -94,13 +97,24 @@ def cohort_edit(request, slug: str):
 @staff_required
 @require_GET
 def cohort_detail(request, slug: str):
-    """The staff dashboard for one cohort."""
+    """The staff dashboard for one cohort. Everything below its heading is the same for every member of
+    staff and holds no form, so it is kept until the data changes, midnight passes (registers open on
+    the day) or the cohort's next session starts (it counts towards attendance from then: common/fresh.py)."""
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
+    body = kept(
+        "cohort-page",
+        cohort.pk,
+        compute=lambda: _cohort_detail_body(cohort),
+        until=[selectors.next_session_start_of(cohort, after=timezone.now())],
+    )
+    return render(request, "cohorts/cohort_detail.html", {"cohort": cohort, "body": body})
+
+
+def _cohort_detail_body(cohort) -> str:
     # Worked out once: the at-risk list and the graduation table both read it.
     attendance = selectors.attendance_by_officer(cohort)
-    return render(
-        request,
-        "cohorts/cohort_detail.html",
+    return render_to_string(
+        "cohorts/_cohort_detail_body.html",
         {
             "cohort": cohort,
             "sessions": selectors.attendance_by_session(cohort),
@@ -248,7 +262,20 @@ def application_create(request, slug: str):
 @staff_required
 @require_GET
 def application_list(request, slug: str):
+    """A cohort's applications, filtered, sorted and a page at a time; the part under the heading is
+    kept until the data changes, midnight passes or an open offer runs out (common/fresh.py: kept_part)."""
     cohort = get_object_or_404(selectors.cohort_list(), slug=slug)
+    body = kept_part(
+        request,
+        "applications",
+        "cohorts/_application_list_body.html",
+        lambda: _application_list_context(request, cohort),
+        until=[selectors.next_offer_expiry(cohort, after=timezone.now())],
+    )
+    return render(request, "cohorts/application_list.html", {"cohort": cohort, "body": body})
+
+
+def _application_list_context(request, cohort) -> dict:
     found = listing(
         request,
         selectors.applications_for_cohort(cohort),
@@ -256,8 +283,7 @@ def application_list(request, slug: str):
         columns=APPLICATION_COLUMNS,
         per_page=LIST_PAGE_SIZE,
     )
-    context = {"cohort": cohort, "applications": found.rows, "page": found.page, "listing": found}
-    return render(request, "cohorts/application_list.html", context)
+    return {"cohort": cohort, "applications": found.rows, "page": found.page, "listing": found}
 
 
 @role_required(Role.OFFICER, Role.STAFF)

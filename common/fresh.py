@@ -11,7 +11,8 @@ fragment cache, varying on the key and on whatever else the part depends on (the
 The key names the time the figures stop being right, so a figure is never served past it even if
 the cache keeps it a little longer. A part that is kept must not contain a form (its CSRF token is
 the request's) or read a table that is not tracked (common.changes.UNTRACKED). A view whose work
-happens before its template (the impact summary) keeps its rendered part with `kept()` instead."""
+happens before its template (the impact summary) keeps its rendered part with `kept()` instead, and a
+list page the part under its heading with `kept_part()`."""
 
 import hashlib
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ from datetime import datetime, time, timedelta
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .changes import data_key
@@ -64,3 +66,30 @@ def kept(name: str, *vary: object, compute: Callable[[], T], until: Iterable[dat
         value = compute()
         cache.set(key, value, state.seconds)
     return value
+
+
+def kept_part(
+    request,
+    name: str,
+    template_name: str,
+    context: Callable[[], dict],
+    *,
+    vary: Iterable[object] = (),
+    until: Iterable[datetime | None] = (),
+) -> str:
+    """The part of a page under its heading (a list's counts, filter panel, table and pagination),
+    rendered from `template_name` with `context()` and kept under the page's path, the person, its
+    whole query string (filters, sort and page) and the data key, until the data or the clock changes
+    it. The part is rendered with `request` in its context (pagination links and the filter panel read
+    the query string from it) but without the context processors: it must not need them, hold a form
+    that posts (a CSRF token is one request's) or read a table that is not tracked."""
+    query = sorted((field, tuple(request.GET.getlist(field))) for field in request.GET)
+    return kept(
+        name,
+        request.path,
+        getattr(request.user, "pk", None),
+        query,
+        *vary,
+        compute=lambda: render_to_string(template_name, {**context(), "request": request}),
+        until=until,
+    )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import public, staff_required
+from common.fresh import kept_part
 from common.listing import listing
 
 from . import digests, forms, presenters, registry, selectors, services
@@ -50,6 +51,16 @@ def unsubscribe(request, token: str):
 
 @staff_required
 def outbox(request):
+    """Counts, filters and the page of messages asked for, kept until the data or the date changes them
+    (common/fresh.py: kept_part); the page holds no form that posts."""
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"body": kept_part(request, "outbox", "notifications/_outbox_body.html", lambda: _outbox_context(request))},
+    )
+
+
+def _outbox_context(request) -> dict:
     messages_found = listing(
         request,
         selectors.outbox_list(),
@@ -59,12 +70,11 @@ def outbox(request):
         present=presenters.with_kind_labels,
     )
     counts = selectors.outbox_counts()
-    context = {
+    return {
         "listing": messages_found,
         "page": messages_found.page,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Message.Status.choices],
     }
-    return render(request, "notifications/outbox.html", context)
 
 
 @staff_required

@@ -13,8 +13,8 @@ from audit.access import private_record_viewed
 from audit.downloads import personal_data_csv_response
 from cohorts.models import Cohort
 from common.csvfile import csv_text
-from common.fresh import kept
-from common.listing import listing
+from common.fresh import kept, kept_part
+from common.listing import listing, query_with
 
 from . import charts, forms, presenters, selectors, services, weeks
 from .export import PROGRESS_HEADER, progress_rows
@@ -74,7 +74,21 @@ def _cohort_projects(cohort: Cohort):
 @staff_required
 @require_GET
 def cohort_projects(request, slug: str):
+    """A cohort's projects, filtered, sorted and a page at a time; the part under the heading is kept
+    until the data or the date changes it (common/fresh.py: kept_part)."""
     cohort = get_object_or_404(Cohort, slug=slug)
+    body = kept_part(
+        request,
+        "cohort-projects",
+        "projects/_cohort_projects_body.html",
+        lambda: _cohort_projects_context(request, cohort),
+    )
+    # The CSV link carries the filters (not the page), as the list's own query string does.
+    query = query_with(request.GET, page=None)[1:]
+    return render(request, "projects/cohort_projects.html", {"cohort": cohort, "body": body, "query": query})
+
+
+def _cohort_projects_context(request, cohort: Cohort) -> dict:
     today = timezone.localdate()
     found = listing(
         request,
@@ -85,8 +99,7 @@ def cohort_projects(request, slug: str):
         present=lambda projects: selectors.rows_for(projects, today=today),
         cohort=cohort,
     )
-    context = {"cohort": cohort, "rows": found.rows, "page": found.page, "listing": found, "query": found.query}
-    return render(request, "projects/cohort_projects.html", context)
+    return {"cohort": cohort, "rows": found.rows, "page": found.page, "listing": found, "query": found.query}
 
 
 @staff_required

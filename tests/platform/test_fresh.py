@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Attendance, Cohort, Enrolment
 from common import changes
 from common.fresh import fresh
 from projects.models import IGCheck, Milestone
@@ -261,3 +261,80 @@ def test_a_list_filter_panel_is_kept_until_its_choices_or_its_query_change(clien
     assert "govuk-error-message" not in client.get("/accounts/people/?organisation=kept-borough-trust").content.decode()
     # The page number is not part of it: the same panel, whatever the page.
     assert 'value="Ada"' in client.get("/accounts/people/?q=Ada&page=2").content.decode()
+
+
+def test_the_cohort_page_is_kept_until_a_write_and_counts_a_session_once_it_starts(client):
+    """The cohort page's part under its heading is kept (cohorts/views.py: cohort_detail): a new mark
+    shows at once, and a session that starts with no write puts its absentee at risk."""
+    cohort = RunningCohortFactory(name="Kept cohort")
+    enrolment = EnrolmentFactory(cohort=cohort, officer__full_name="Sam Absent")
+    now = timezone.now()
+    sessions = [
+        TrainingSessionFactory(
+            cohort=cohort, week_number=week, starts_at=starts_at, ends_at=starts_at + timedelta(hours=6)
+        )
+        for week, starts_at in (
+            (93, now - timedelta(days=14)),
+            (94, now - timedelta(days=7)),
+            (95, now + timedelta(minutes=10)),
+        )
+    ]
+    AttendanceFactory(session=sessions[0], enrolment=enrolment, mark="absent")
+    client.force_login(StaffFactory())
+    page = f"/cohorts/{cohort.slug}/"
+    assert "No officer is at risk." in client.get(page).content.decode()
+    assert "No officer is at risk." in client.get(page).content.decode()  # kept
+    AttendanceFactory(session=sessions[1], enrolment=enrolment, mark="absent")
+    assert "Sam Absent" in client.get(page).content.decode().split("Officers at risk")[1].split("Graduation")[0]
+    Attendance.objects.filter(session=sessions[1]).update(mark="present")  # a bulk update: no signal
+    assert "No officer is at risk." in client.get(page).content.decode()
+    # The third session's absence is recorded ahead of time: it counts from its start, with no write.
+    Attendance.objects.filter(session=sessions[1]).update(mark="excused")
+    AttendanceFactory(session=sessions[2], enrolment=enrolment, mark="absent")
+    assert "No officer is at risk." in client.get(page).content.decode()
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        at_risk = client.get(page).content.decode().split("Officers at risk")[1].split("Graduation")[0]
+        assert "Sam Absent" in at_risk
+
+
+def test_an_open_offer_leaves_the_kept_applications_list_when_it_runs_out_with_no_write(client):
+    cohort = CohortFactory()
+    now = timezone.now()
+    EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITLISTED, offer_expires_at=now + timedelta(minutes=10))
+    client.force_login(StaffFactory())
+    page = f"/cohorts/{cohort.slug}/applications/"
+    assert "Offered a place" in client.get(page).content.decode()
+    assert "Offered a place" in client.get(page).content.decode()  # kept
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        assert "Offered a place" not in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize("page", ["outbox", "applications", "projects"])
+def test_a_kept_list_is_the_list_worked_out_afresh_for_each_query_and_after_a_write(client, page):
+    """kept_part (common/fresh.py): each query string (filters, sort, page, an invalid choice) has its own
+    part, and after a write the kept part is what working it out afresh gives."""
+    from django.core.cache import cache
+
+    from tests.factories import MessageFactory
+
+    cohort = RunningCohortFactory()
+    for n in range(3):
+        project = ProjectFactory(cohort=cohort, title=f"Linkage project {n}")
+        MessageFactory(recipient=project.officers.get(), subject=f"Subject {n}")
+    base = {
+        "outbox": "/notifications/outbox/",
+        "applications": f"/cohorts/{cohort.slug}/applications/",
+        "projects": f"/projects/cohort/{cohort.slug}/",
+    }[page]
+    client.force_login(StaffFactory())
+    queries = ["", "?sort=-created", "?sort=title", "?status=nowhere", "?page=2"]
+    before = {query: main_of(client.get(base + query)) for query in queries}
+    assert before[""] != before["?status=nowhere"]
+    assert "Select" in before["?status=nowhere"] or "govuk-error-message" in before["?status=nowhere"]
+    officer = ProjectFactory(cohort=cohort, title="Linkage project late").officers.get()
+    MessageFactory(recipient=officer, subject="Subject late")
+    for query in queries:
+        kept = main_of(client.get(base + query))
+        cache.clear()
+        assert kept == main_of(client.get(base + query)), query
+    assert main_of(client.get(base)) != before[""]
