@@ -161,6 +161,10 @@ KEPT = [
     (STAFF, "/cohorts/scale-recruiting/applications/"),
     (STAFF, "/projects/cohort/pilot/"),
     (STAFF, "/notifications/outbox/"),
+    (STAFF, "/cohorts/"),
+    (STAFF, "/cohorts/organisations/"),
+    (STAFF, "/cohorts/organisations/camden/"),
+    (STAFF, "/projects/"),
 ]
 
 

@@ -30,8 +30,15 @@ OFFICERS_ON_ORGANISATION_PAGE = 10
 @staff_required
 @require_GET
 def cohort_list(request):
+    """Every cohort, newest first, 50 a page; the table is kept until the data or the date changes it
+    (common/fresh.py: kept_part)."""
+    body = kept_part(request, "cohort-list", "cohorts/_cohort_list_body.html", lambda: _cohort_list_context(request))
+    return render(request, "cohorts/cohort_list.html", {"body": body})
+
+
+def _cohort_list_context(request) -> dict:
     page = Paginator(selectors.cohort_list(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cohorts/cohort_list.html", {"cohorts": page.object_list, "page": page})
+    return {"cohorts": page.object_list, "page": page}
 
 
 @staff_required
@@ -447,24 +454,40 @@ def attendance_export(request, slug: str):
 @staff_required
 @require_GET
 def organisation_list(request):
-    return render(request, "cohorts/organisation_list.html", {"organisations": selectors.organisation_list()})
+    """Every organisation with its officers and applications counted; kept (common/fresh.py: kept_part)."""
+    body = kept_part(
+        request,
+        "organisation-list",
+        "cohorts/_organisation_list_body.html",
+        lambda: {"organisations": selectors.organisation_list()},
+    )
+    return render(request, "cohorts/organisation_list.html", {"body": body})
 
 
 @staff_required
 @require_GET
 def organisation_detail(request, slug: str):
+    """One organisation's officers and applications; the part under its heading is kept until the data
+    or the date changes it (common/fresh.py: kept_part)."""
     organisation = get_object_or_404(Organisation, slug=slug)
+    body = kept_part(
+        request,
+        "organisation-page",
+        "cohorts/_organisation_detail_body.html",
+        lambda: _organisation_detail_context(request, organisation),
+    )
+    return render(request, "cohorts/organisation_detail.html", {"organisation": organisation, "body": body})
+
+
+def _organisation_detail_context(request, organisation: Organisation) -> dict:
     # A borough's whole history is hundreds of officers and places: the first officers (the people
     # list has them all) and the applications 50 a page, newest cohort first.
     page = Paginator(selectors.organisation_enrolments(organisation), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cohorts/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "page": page,
-            "enrolments": page.object_list,
-            "officers": first_rows(selectors.organisation_officers(organisation), OFFICERS_ON_ORGANISATION_PAGE),
-            "people_url": f"{reverse('accounts:people_list')}?{urlencode({'organisation': slug, 'role': 'officer'})}",
-        },
-    )
+    people = urlencode({"organisation": organisation.slug, "role": "officer"})
+    return {
+        "organisation": organisation,
+        "page": page,
+        "enrolments": page.object_list,
+        "officers": first_rows(selectors.organisation_officers(organisation), OFFICERS_ON_ORGANISATION_PAGE),
+        "people_url": f"{reverse('accounts:people_list')}?{people}",
+    }

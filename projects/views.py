@@ -61,9 +61,17 @@ def _form_page(request, form, *, title: str, project: Project | None = None, bac
 @staff_required
 @require_GET
 def cohort_index(request):
+    """The cohorts whose projects staff can open, newest first; kept (common/fresh.py: kept_part)."""
+    body = kept_part(
+        request, "project-cohorts", "projects/_cohort_index_body.html", lambda: _cohort_index_context(request)
+    )
+    return render(request, "projects/cohort_index.html", {"body": body})
+
+
+def _cohort_index_context(request) -> dict:
     cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).order_by("-start_date", "pk")
     page = Paginator(cohorts, 50).get_page(request.GET.get("page"))
-    return render(request, "projects/cohort_index.html", {"cohorts": page.object_list, "page": page})
+    return {"cohorts": page.object_list, "page": page}
 
 
 def _cohort_projects(cohort: Cohort):

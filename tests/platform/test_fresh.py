@@ -338,3 +338,25 @@ def test_a_kept_list_is_the_list_worked_out_afresh_for_each_query_and_after_a_wr
         cache.clear()
         assert kept == main_of(client.get(base + query)), query
     assert main_of(client.get(base)) != before[""]
+
+
+@pytest.mark.parametrize(
+    "page", ["/cohorts/", "/cohorts/organisations/", "/cohorts/organisations/{org}/", "/projects/"]
+)
+def test_a_kept_table_shows_a_new_cohort_or_application_at_once(client, page):
+    from django.core.cache import cache
+
+    organisation = OrganisationFactory(name="Kept Borough", slug="kept-borough")
+    cohort = RunningCohortFactory(name="Cohort kept 1")
+    EnrolmentFactory(cohort=cohort, organisation=organisation, officer__organisation=organisation)
+    url = page.format(org=organisation.slug)
+    client.force_login(StaffFactory())
+    before = main_of(client.get(url))
+    assert main_of(client.get(url)) == before  # kept
+    later = RunningCohortFactory(name="Cohort kept 2")
+    EnrolmentFactory(cohort=later, organisation=organisation, officer__organisation=organisation)
+    after = main_of(client.get(url))
+    assert after != before
+    assert "Cohort kept 2" in after or ">2<" in after
+    cache.clear()
+    assert main_of(client.get(url)) == after
